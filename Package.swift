@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "BounceKB",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bouncekb", targets: ["bouncekb"]),
+        .executable(name: "bounce", targets: ["bounce"]),
+        .library(name: "BounceKB", targets: ["BounceKB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(name: "Markdown", dependencies: ["CCmark"]),
+        .target(
+            name: "BounceKB",
+            dependencies: ["Markdown", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "SiteBuilder",
+            dependencies: ["BounceKB", "Markdown", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .executableTarget(
+            name: "bouncekb",
+            dependencies: ["SiteBuilder", "BounceKB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "bounce",
+            dependencies: ["BounceKB", "Markdown", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "BounceKBTests", dependencies: ["BounceKB"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "BounceKB"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandTests", dependencies: ["BounceKB"]),
+    ]
+)

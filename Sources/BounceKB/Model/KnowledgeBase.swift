@@ -1,0 +1,34 @@
+/// Everything the site, the JSON API and `bounce` are built from.
+public struct KnowledgeBase: Codable, Equatable, Sendable {
+    public var site: Site
+    /// Sorted by `order`, then id.
+    public var categories: [Category]
+    public var reasons: [Reason]
+    /// Sorted by their category's position, then id.
+    public var entries: [Entry]
+
+    public init(site: Site, categories: [Category], reasons: [Reason] = Reason.all, entries: [Entry]) {
+        self.site = site
+        self.categories = categories.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        self.reasons = reasons
+        let position = Dictionary(uniqueKeysWithValues: self.categories.enumerated().map { ($1.id, $0) })
+        self.entries = entries.sorted {
+            (position[$0.category] ?? Int.max, $0.id) < (position[$1.category] ?? Int.max, $1.id)
+        }
+    }
+
+    /// The entry with `id`, if any.
+    public func entry(_ id: String) -> Entry? {
+        entries.first { $0.id == id }
+    }
+
+    /// The category with `id`, if any.
+    public func category(_ id: String) -> Category? {
+        categories.first { $0.id == id }
+    }
+
+    /// The reason with `id`, if any.
+    public func reason(_ id: String) -> Reason? {
+        reasons.first { $0.id == id }
+    }
+}

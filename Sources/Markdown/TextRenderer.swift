@@ -1,0 +1,159 @@
+import CCmark
+
+/// Renders a cmark tree as plain or ANSI-styled text, wrapping paragraphs when a width is given.
+struct TextRenderer {
+    enum Style { case plain, ansi }
+
+    let style: Style
+    var width: Int? = nil
+
+    init(style: Style, width: Int? = nil) {
+        self.style = style
+        self.width = width
+    }
+
+    func render(_ root: OpaquePointer) -> String {
+        var blocks: [String] = []
+        var child = cmark_node_first_child(root)
+        while let node = child {
+            blocks.append(contentsOf: renderBlock(node, indent: ""))
+            child = cmark_node_next(node)
+        }
+        return blocks.filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
+    private func renderBlock(_ node: OpaquePointer, indent: String, firstPrefix: String? = nil) -> [String] {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_PARAGRAPH:
+            return [wrap(inline(node), indent: indent, firstPrefix: firstPrefix)]
+        case CMARK_NODE_HEADING:
+            let text = inline(node)
+            return [indent + (style == .ansi ? "\u{1B}[1m\(text)\u{1B}[0m" : text)]
+        case CMARK_NODE_CODE_BLOCK:
+            let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+            let lines = literal.split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast(literal.hasSuffix("\n") ? 1 : 0)
+                .map { indent + "    " + $0 }
+            return [lines.joined(separator: "\n")]
+        case CMARK_NODE_THEMATIC_BREAK:
+            return [indent + "---"]
+        case CMARK_NODE_BLOCK_QUOTE:
+            var parts: [String] = []
+            var child = cmark_node_first_child(node)
+            while let current = child {
+                parts.append(contentsOf: renderBlock(current, indent: indent + "> "))
+                child = cmark_node_next(current)
+            }
+            return [parts.joined(separator: "\n" + indent + ">\n")]
+        case CMARK_NODE_LIST:
+            let ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            var number = Int(cmark_node_get_list_start(node))
+            if number == 0 && ordered { number = 1 }
+            var items: [String] = []
+            var item = cmark_node_first_child(node)
+            while let current = item {
+                let marker = ordered ? "\(number). " : "- "
+                number += 1
+                var parts: [String] = []
+                var child = cmark_node_first_child(current)
+                var first = true
+                while let block = child {
+                    let prefix = first ? indent + marker : nil
+                    parts.append(contentsOf: renderBlock(block, indent: indent + String(repeating: " ", count: marker.count), firstPrefix: prefix))
+                    first = false
+                    child = cmark_node_next(block)
+                }
+                if parts.isEmpty { parts = [indent + marker.trimmingTrailingSpace()] }
+                items.append(parts.joined(separator: "\n"))
+                item = cmark_node_next(current)
+            }
+            return [items.joined(separator: "\n")]
+        case CMARK_NODE_HTML_BLOCK:
+            return []
+        default:
+            return [wrap(inline(node), indent: indent, firstPrefix: firstPrefix)]
+        }
+    }
+
+    private func inline(_ node: OpaquePointer) -> String {
+        var text = ""
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let literal = cmark_node_get_literal(current).map { String(cString: $0) } ?? ""
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT:
+                text += literal
+            case CMARK_NODE_CODE:
+                text += style == .ansi ? "\u{1B}[2m\(literal)\u{1B}[0m" : literal
+            case CMARK_NODE_SOFTBREAK:
+                text += " "
+            case CMARK_NODE_LINEBREAK:
+                text += "\n"
+            case CMARK_NODE_HTML_INLINE:
+                break
+            case CMARK_NODE_STRONG:
+                let inner = inline(current)
+                text += style == .ansi ? "\u{1B}[1m\(inner)\u{1B}[0m" : inner
+            case CMARK_NODE_LINK:
+                let inner = inline(current)
+                let url = cmark_node_get_url(current).map { String(cString: $0) } ?? ""
+                text += (url.isEmpty || url == inner) ? inner : "\(inner) (\(url))"
+            default:
+                text += inline(current)
+            }
+            child = cmark_node_next(current)
+        }
+        return text
+    }
+
+    private func wrap(_ text: String, indent: String, firstPrefix: String?) -> String {
+        let hardLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var output: [String] = []
+        var prefix = firstPrefix ?? indent
+        for hardLine in hardLines {
+            guard let width else {
+                output.append(prefix + hardLine)
+                prefix = indent
+                continue
+            }
+            var line = prefix
+            var lineHasWord = false
+            for word in hardLine.split(separator: " ") {
+                let visible = visibleLength(line) + (lineHasWord ? 1 : 0) + visibleLength(word)
+                if lineHasWord && visible > width {
+                    output.append(line)
+                    line = indent
+                    lineHasWord = false
+                }
+                line += (lineHasWord ? " " : "") + word
+                lineHasWord = true
+            }
+            output.append(line)
+            prefix = indent
+        }
+        return output.joined(separator: "\n")
+    }
+
+    private func visibleLength<S: StringProtocol>(_ text: S) -> Int {
+        var count = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpace() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
