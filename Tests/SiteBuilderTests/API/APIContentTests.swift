@@ -1,0 +1,67 @@
+import BounceKB
+import Foundation
+import Testing
+@testable import SiteBuilder
+
+/// The API built from the repository's real `content/`: complete, valid and reversible.
+@Suite struct APIContentTests {
+    static let contentDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Tests/SiteBuilderTests/API
+        .deletingLastPathComponent()  // Tests/SiteBuilderTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // the repository
+        .appendingPathComponent("content", isDirectory: true)
+
+    static func load() -> ContentLoadResult {
+        ContentLoader(contentDirectory: contentDirectory).load()
+    }
+
+    /// Entry files on disk: `content/<category>/<id>.md` except `_index.md`.
+    static func entryFileCount() throws -> Int {
+        let manager = FileManager.default
+        var count = 0
+        for category in try manager.contentsOfDirectory(atPath: contentDirectory.path) {
+            let folder = contentDirectory.appendingPathComponent(category)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            count += try manager.contentsOfDirectory(atPath: folder.path)
+                .filter { $0.hasSuffix(".md") && $0 != "_index.md" }.count
+        }
+        return count
+    }
+
+    @Test func realContentRoundTripsAndHasOneFilePerEntry() throws {
+        let result = Self.load()
+        let kb = result.knowledgeBase
+        #expect(!kb.entries.isEmpty)
+        let files = try APISample.files(kb)
+        let data = try #require(files[APIWriter.entriesPath])
+        #expect(try APIDocument.knowledgeBase(from: data) == kb)
+
+        let root = try APISample.object(data)
+        let published = try #require(root["entries"] as? [[String: Any]])
+        #expect(published.count == kb.entries.count)
+        #expect(files.keys.filter { $0.hasPrefix("api/v1/entries/") }.count == kb.entries.count)
+        if !result.diagnostics.hasErrors {
+            // With clean content every entry file is published (what `jq '.entries | length'` checks).
+            #expect(published.count == (try Self.entryFileCount()))
+        }
+    }
+
+    @Test func realContentValidatesAgainstTheSchemas() throws {
+        let files = try APISample.files(Self.load().knowledgeBase)
+        let folder = try APISample.writeToTemporaryFolder(files)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = files.keys.sorted().compactMap { path -> (file: URL, schema: String)? in
+            let file = folder.appendingPathComponent(path)
+            switch path {
+            case APIWriter.entriesPath: return (file, "entries")
+            case APIWriter.codesPath: return (file, "codes")
+            case _ where path.hasPrefix("api/v1/entries/"): return (file, "entry")
+            default: return nil
+            }
+        }
+        let outcome = try APISchemaValidator.validate(pairs, schemaFolder: folder.appendingPathComponent("api/v1/schema"))
+        #expect(outcome.succeeded, "\(outcome.output)")
+    }
+}
