@@ -58,3 +58,14 @@ extension Array where Element == Diagnostic {
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { contains { $0.severity == .error } }
 }
+
+extension Array where Element == Diagnostic {
+    /// How many diagnostics are errors.
+    public var errorCount: Int { filter { $0.severity == .error }.count }
+
+    /// How many diagnostics are warnings.
+    public var warningCount: Int { filter { $0.severity == .warning }.count }
+}
+
+/// A diagnostic can be thrown, or carried as the failure of a `Result`, when one problem ends a step.
+extension Diagnostic: Error {}

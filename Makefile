@@ -1,0 +1,41 @@
+# BounceKB. `make` checks and builds; `make test` runs every test.
+#
+# Variables: CONFIG=debug|release (debug by default: `swift test` builds debug too, so `make`
+# followed by `make test` compiles once), SWIFT_FLAGS for extra options such as
+# `--scratch-path .build-NAME`.
+
+SWIFT ?= swift
+CONFIG ?= debug
+SWIFT_FLAGS ?=
+CONTENT ?= content
+
+# Where `swift build` puts the executables; evaluated when a recipe needs it.
+BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) --show-bin-path)
+
+.PHONY: all deps test-deps build check test clean
+
+## Default: install missing system libraries, build everything, check the content.
+all: deps build check
+# ---- SITE BUILD STEP --------------------------------------------------------------------
+# The site generator (`bouncekb build`) is added here: a `site` target that runs
+# "$(BIN_DIR)/bouncekb" build after `check`, appended to the prerequisites of `all`.
+# -----------------------------------------------------------------------------------------
+
+deps:
+	@scripts/ensure-deps.sh
+
+test-deps:
+	@scripts/ensure-test-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS)
+
+check: build
+	"$(BIN_DIR)/bouncekb" check --content $(CONTENT)
+
+## The whole suite; swift test's own summary lines are the last thing printed.
+test: deps test-deps
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+clean:
+	$(SWIFT) package clean $(SWIFT_FLAGS)

@@ -1,0 +1,162 @@
+import Foundation
+import Markdown
+
+extension ContentValidator {
+    /// Bounds for a summary, in characters: long enough to say what happened, short enough for a listing.
+    public static let summaryLength = 30...220
+
+    /// Style warnings that make entries easier to find and act on: ambiguous lookups, summary
+    /// length, resolutions with nothing to do, match phrases too generic to identify a cause,
+    /// and sections that are suspiciously short or long. Never errors.
+    public static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func report(_ entry: Entry, _ message: String, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) {
+            guard let source = sources[entry.id] else {
+                diagnostics.append(.warning(message, file: "content/\(entry.category)/\(entry.id).md"))
+                return
+            }
+            let location = heading.flatMap { source[keyPath: $0] } ?? source.bestLocation(of: field, item: item)
+            diagnostics.append(.warning(message, file: source.file, line: location.line, column: location.column))
+        }
+
+        for entry in kb.entries {
+            let summary = entry.summary
+            if summary.contains("\n") {
+                report(entry, "summary must be a single line; join the lines into one sentence", field: "summary")
+            } else if summary.count < summaryLength.lowerBound {
+                report(entry, "summary is only \(summary.count) characters; say in one sentence what happened and who refused the message (\(summaryLength.lowerBound)-\(summaryLength.upperBound) characters)", field: "summary")
+            } else if summary.count > summaryLength.upperBound {
+                report(entry, "summary is \(summary.count) characters; keep it to one sentence of at most \(summaryLength.upperBound) and move the rest into Details", field: "summary")
+            }
+
+            for (index, phrase) in entry.match.enumerated() {
+                if let problem = genericPhraseProblem(phrase) {
+                    report(entry, "match phrase '\(phrase)' is too generic to identify this cause (\(problem)); use the distinctive words around it in the bounce text", field: "match", item: index)
+                }
+            }
+
+            let detailsWords = wordCount(entry.details)
+            let resolutionWords = wordCount(entry.resolution)
+            if !entry.details.isEmpty && detailsWords < 20 {
+                report(entry, "Details has only \(detailsWords) words; explain what happened, at which SMTP step, and who refused the message", field: "title", at: \.detailsHeading)
+            } else if detailsWords > 600 {
+                report(entry, "Details has \(detailsWords) words; keep it under 600 by cutting background that does not help fix this bounce", field: "title", at: \.detailsHeading)
+            }
+            if !entry.resolution.isEmpty {
+                if resolutionWords < 15 {
+                    report(entry, "Resolution has only \(resolutionWords) words; give concrete steps and say whether to retry or stop mailing the address", field: "title", at: \.resolutionHeading)
+                } else if resolutionWords > 600 {
+                    report(entry, "Resolution has \(resolutionWords) words; keep it under 600 by focusing on the steps that fix this bounce", field: "title", at: \.resolutionHeading)
+                }
+                if !isActionable(entry.resolution) {
+                    report(entry, "Resolution has no actionable step; add a numbered list of steps, or sentences that start with a verb such as 'Check', 'Ask' or 'Stop'", field: "title", at: \.resolutionHeading)
+                }
+            }
+        }
+
+        for finding in ambiguousPairs(kb) {
+            report(finding.entry, finding.message, field: "match", item: finding.item)
+        }
+        return diagnostics
+    }
+
+    /// Entries a lookup could not tell apart: same reply and status and a shared match phrase,
+    /// with neither naming the other in `related`. Warns in both files.
+    private static func ambiguousPairs(_ kb: KnowledgeBase) -> [(entry: Entry, message: String, item: Int)] {
+        var findings: [(entry: Entry, message: String, item: Int)] = []
+        var byKey: [String: [(entry: Entry, item: Int)]] = [:]
+        var keys: [String] = []
+        for entry in kb.entries {
+            var seen: Set<String> = []
+            for (index, phrase) in entry.match.enumerated() {
+                let key = "\(entry.reply) \(entry.status ?? "-") \(normalisedPhrase(phrase))"
+                guard seen.insert(key).inserted else { continue }
+                if byKey[key] == nil { keys.append(key) }
+                byKey[key, default: []].append((entry, index))
+            }
+        }
+        // One warning per pair, at the first phrase they share, in the order phrases were met.
+        var reported: Set<String> = []
+        for key in keys {
+            guard let group = byKey[key], group.count > 1 else { continue }
+            for (a, first) in group.enumerated() {
+                for second in group[(a + 1)...] {
+                    let pair = "\(first.entry.id) \(second.entry.id)"
+                    guard !reported.contains(pair), !mentions(first.entry, second.entry) else { continue }
+                    reported.insert(pair)
+                    let codes = "\(first.entry.reply)\(first.entry.status.map { " " + $0 } ?? "")"
+                    let phrase = first.entry.match[first.item]
+                    let advice = "so lookups cannot tell them apart; make the phrases more specific, or name each other in related if both causes really share this message"
+                    findings.append((first.entry, "entry '\(second.entry.id)' has the same codes (\(codes)) and match phrase '\(phrase)', \(advice)", first.item))
+                    findings.append((second.entry, "entry '\(first.entry.id)' has the same codes (\(codes)) and match phrase '\(phrase)', \(advice)", second.item))
+                }
+            }
+        }
+        return findings
+    }
+
+    private static func mentions(_ a: Entry, _ b: Entry) -> Bool {
+        a.related.map(relatedID).contains(b.id) || b.related.map(relatedID).contains(a.id)
+    }
+
+    /// Single words that occur in bounces of every kind and so identify nothing by themselves.
+    static let commonWords: Set<String> = [
+        "access", "account", "address", "again", "auth", "authentication", "banned", "blacklisted",
+        "block", "blocked", "blocklisted", "bounce", "bounced", "busy", "closed", "connection", "content",
+        "deferred", "delivery", "denied", "deny", "disabled", "dkim", "dmarc", "dns", "domain", "email",
+        "error", "exceeded", "expired", "fail", "failed", "failure", "forbidden", "found", "full", "host",
+        "inactive", "invalid", "issue", "large", "later", "limit", "listed", "loop", "mail", "mailbox",
+        "message", "not", "permanent", "policy", "problem", "prohibited", "quota", "recipient", "refused",
+        "reject", "rejected", "relay", "reputation", "restricted", "retry", "sender", "server", "service",
+        "size", "smtp", "spam", "spf", "suspended", "suspicious", "temporary", "timeout", "tls",
+        "transaction", "try", "unauthorized", "unavailable", "undeliverable", "unknown", "user", "virus",
+    ]
+
+    /// Why `phrase` is too generic to be evidence for one cause, or nil when it is specific enough.
+    static func genericPhraseProblem(_ phrase: String) -> String? {
+        var core = phrase
+        for placeholder in ContentRules.placeholders { core = core.replacingOccurrences(of: placeholder, with: " ") }
+        let rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
+        let words = rawWords.map { $0.trimmingCharacters(in: .punctuationCharacters) }.filter { !$0.isEmpty }
+        if words.isEmpty { return "it has no words besides placeholders" }
+        // Digits ("5.7.1", "tss04") or symbols other than sentence punctuation ("rtr:bl", "[ticket#")
+        // mark a code or tag, which identifies a cause even when short.
+        let hasCodeLikeToken = rawWords.contains { word in
+            word.contains { $0.isNumber || !($0.isLetter || ".,;!?'\"-".contains($0)) }
+        }
+        if words.count == 1, commonWords.contains(words[0]) { return "a single common word" }
+        let length = words.joined(separator: " ").count
+        if length < 8 && !hasCodeLikeToken { return "shorter than 8 characters and no code or tag" }
+        return nil
+    }
+
+    /// Whether a resolution tells the reader to do something: a list of steps, or a sentence or
+    /// clause that starts with an imperative verb.
+    static func isActionable(_ markdown: String) -> Bool {
+        let document = MarkdownDocument(markdown)
+        if document.listItemCount > 0 { return true }
+        let clauses = document.plainText().split(whereSeparator: { ".!?;:,\n".contains($0) })
+        return clauses.contains { clause in
+            guard let first = clause.split(whereSeparator: { $0.isWhitespace }).first else { return false }
+            let word = first.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.symbols))
+            return imperativeVerbs.contains(word)
+        }
+    }
+
+    static let imperativeVerbs: Set<String> = [
+        "add", "adjust", "allow", "ask", "avoid", "call", "change", "check", "clean", "compare", "configure",
+        "confirm", "contact", "correct", "create", "delete", "disable", "do", "don't", "enable", "ensure",
+        "find", "fix", "follow", "forward", "get", "give", "identify", "include", "increase", "inform",
+        "install", "investigate", "keep", "let", "limit", "look", "lower", "make", "mark", "monitor", "move",
+        "never", "open", "pause", "publish", "put", "query", "raise", "re-send", "reach", "read", "reduce",
+        "register", "remove", "rename", "renew", "replace", "request", "resend", "reset", "resubmit",
+        "retry", "review", "rotate", "run", "search", "see", "send", "set", "sign", "slow", "split",
+        "spread", "start", "stop", "submit", "suppress", "switch", "tell", "test", "treat", "try", "turn",
+        "unsubscribe", "update", "upgrade", "use", "verify", "wait", "watch", "write",
+    ]
+
+    private static func wordCount(_ markdown: String) -> Int {
+        guard !markdown.isEmpty else { return 0 }
+        return MarkdownDocument(markdown).plainText().split(whereSeparator: { $0.isWhitespace }).count
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+
+/// Everything read from a content folder, with every problem found on the way.
+public struct ContentLoadResult: Sendable {
+    /// Every entry and category that could be read. Callers stop when `diagnostics.hasErrors`.
+    public var knowledgeBase: KnowledgeBase
+    /// All problems of all files, sorted by file, line and column.
+    public var diagnostics: [Diagnostic]
+    /// Entry id → the entry file's path as shown in diagnostics.
+    public var sourceFiles: [String: String]
+    /// Entry id → where each of the entry's fields is written.
+    public var entrySources: [String: EntrySource]
+    /// Entry files examined, including those that could not be loaded.
+    public var entryFileCount: Int
+    /// Category folders examined, including those without a usable `_index.md`.
+    public var categoryFolderCount: Int
+
+    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic], sourceFiles: [String: String],
+                entrySources: [String: EntrySource] = [:], entryFileCount: Int = 0, categoryFolderCount: Int = 0) {
+        self.knowledgeBase = knowledgeBase
+        self.diagnostics = diagnostics
+        self.sourceFiles = sourceFiles
+        self.entrySources = entrySources
+        self.entryFileCount = entryFileCount
+        self.categoryFolderCount = categoryFolderCount
+    }
+}
+
+/// Reads `content/`: `site.yml`, `<category>/_index.md` and `<category>/<id>.md`.
+///
+/// Loading never stops at the first problem: every file is read, every problem becomes a
+/// `Diagnostic`, and then `ContentValidator.validate` and `ContentValidator.lint` run over the
+/// result. Files are visited in sorted order, so output is the same on every machine.
+public struct ContentLoader: Sendable {
+    /// The folder holding `site.yml` and the category folders.
+    public var contentDirectory: URL
+    /// Paths in diagnostics are shown relative to this folder (normally the working directory);
+    /// files outside it are shown with their absolute path.
+    public var displayRoot: URL?
+    /// Whether `load()` also runs `ContentValidator.lint` (warnings only).
+    public var lints = true
+
+    /// - Parameters:
+    ///   - contentDirectory: the `content/` folder.
+    ///   - displayRoot: base for the paths in diagnostics; by default the content folder's parent,
+    ///     so paths read `content/sender/x.md`.
+    public init(contentDirectory: URL, displayRoot: URL? = nil) {
+        self.contentDirectory = contentDirectory
+        self.displayRoot = displayRoot
+    }
+
+    private struct LoadedEntry {
+        var id: String
+        var file: String
+        var folderHasCategory: Bool
+        var parsed: ContentFileParser.ParsedEntry
+    }
+
+    /// Reads and checks everything under `contentDirectory`.
+    public func load() -> ContentLoadResult {
+        var diagnostics: [Diagnostic] = []
+        let root = contentDirectory.standardizedFileURL
+        let rootDisplay = display(root, isDirectory: true)
+        var site: Site?
+        var categories: [Category] = []
+        var loadedEntries: [LoadedEntry] = []
+        var categoryFolderCount = 0
+        var sawSiteFile = false
+
+        guard case .directory = ContentFileReader.kind(of: root.path) else {
+            diagnostics.append(.error("content folder not found; pass the folder that holds site.yml and the category folders", file: rootDisplay))
+            return ContentLoadResult(knowledgeBase: KnowledgeBase(site: Site(title: "", description: ""), categories: [], entries: []),
+                                     diagnostics: diagnostics, sourceFiles: [:])
+        }
+
+        for name in listing(root, display: rootDisplay, diagnostics: &diagnostics) {
+            let url = root.appendingPathComponent(name)
+            let path = display(url)
+            switch ContentFileReader.kind(of: url.path) {
+            case .directory:
+                categoryFolderCount += 1
+                loadCategoryFolder(url, id: name, categories: &categories, entries: &loadedEntries, diagnostics: &diagnostics)
+            case _ where name == "site.yml":
+                sawSiteFile = true
+                switch ContentFileReader.readFile(path: url.path, display: path).flatMap({ SourceText.decode($0, file: path) }) {
+                case .success(let text):
+                    let parsed = ContentFileParser.parseSite(text, file: path)
+                    site = parsed.site
+                    diagnostics += parsed.diagnostics
+                case .failure(let diagnostic):
+                    diagnostics.append(diagnostic)
+                }
+            default:
+                let hint: String
+                if name.hasSuffix(".md") {
+                    hint = "Markdown files directly in content/ are not read; put entries in a category folder, e.g. content/<category>/\(name)"
+                } else if name == "site.yaml" || name.lowercased() == "site.yml" {
+                    hint = "the site settings file must be named site.yml; rename it"
+                } else {
+                    hint = "content/ holds only site.yml and category folders; move it elsewhere"
+                }
+                diagnostics.append(.warning("stray file is ignored: \(hint)", file: path))
+            }
+        }
+        if !sawSiteFile {
+            diagnostics.append(.error(
+                "missing site.yml; create it with 'title:', 'description:', 'base_url: /' and 'language: en'",
+                file: display(root.appendingPathComponent("site.yml"))))
+        }
+
+        // Ids must be unique across categories: report each copy, keep the first one found.
+        var firstFileForID: [String: String] = [:]
+        var allFilesForID: [String: [String]] = [:]
+        for loaded in loadedEntries {
+            allFilesForID[loaded.id, default: []].append(loaded.file)
+            if firstFileForID[loaded.id] == nil { firstFileForID[loaded.id] = loaded.file }
+        }
+        var entries: [Entry] = []
+        var sources: [String: EntrySource] = [:]
+        var unloaded: Set<String> = []
+        for loaded in loadedEntries {
+            diagnostics += loaded.parsed.diagnostics
+            let files = allFilesForID[loaded.id] ?? []
+            if files.count > 1 {
+                let others = files.filter { $0 != loaded.file }.joined(separator: ", ")
+                diagnostics.append(.error(
+                    "duplicate id '\(loaded.id)': \(others) has the same file name; ids must be unique across all categories, so rename one of them",
+                    file: loaded.file))
+            }
+            guard firstFileForID[loaded.id] == loaded.file, loaded.folderHasCategory, let entry = loaded.parsed.entry else {
+                unloaded.insert(loaded.id)
+                continue
+            }
+            entries.append(entry)
+            sources[entry.id] = loaded.parsed.source
+        }
+        unloaded.subtract(entries.map(\.id))
+
+        var orders: [Int: String] = [:]
+        for category in categories.sorted(by: { $0.id < $1.id }) where category.order != Int.max {
+            if let other = orders[category.order] {
+                diagnostics.append(.warning(
+                    "order \(category.order) is also used by category '\(other)'; give each category its own order",
+                    file: display(root.appendingPathComponent(category.id).appendingPathComponent("_index.md"))))
+            } else {
+                orders[category.order] = category.id
+            }
+        }
+
+        var knowledgeBase = KnowledgeBase(site: site ?? Site(title: "", description: ""), categories: categories, entries: entries)
+        diagnostics += ContentValidator.validate(knowledgeBase, sources: sources, unloadedEntryIDs: unloaded)
+        if lints {
+            diagnostics += ContentValidator.lint(knowledgeBase, sources: sources)
+        }
+        // `related` may name `category/id`; once checked, everyone downstream wants plain ids.
+        if knowledgeBase.entries.contains(where: { $0.related.contains { $0.contains("/") } }) {
+            knowledgeBase.entries = knowledgeBase.entries.map { entry in
+                var entry = entry
+                entry.related = entry.related.map(ContentValidator.relatedID)
+                return entry
+            }
+        }
+        return ContentLoadResult(
+            knowledgeBase: knowledgeBase,
+            diagnostics: diagnostics.sorted(),
+            sourceFiles: sources.mapValues(\.file),
+            entrySources: sources,
+            entryFileCount: loadedEntries.count,
+            categoryFolderCount: categoryFolderCount)
+    }
+
+    private func loadCategoryFolder(_ folder: URL, id: String, categories: inout [Category], entries: inout [LoadedEntry], diagnostics: inout [Diagnostic]) {
+        let folderDisplay = display(folder, isDirectory: true)
+        if !ContentRules.isKebabCase(id) {
+            diagnostics.append(.error(
+                "category folder name '\(id)' is not kebab-case (lower-case letters, digits, single hyphens); rename it to '\(ContentRules.kebabCased(id))'",
+                file: folderDisplay))
+        }
+        let indexURL = folder.appendingPathComponent("_index.md")
+        let indexDisplay = display(indexURL)
+        var hasCategory = false
+        switch ContentFileReader.kind(of: indexURL.path) {
+        case .missing:
+            diagnostics.append(.error(
+                "category folder has no _index.md, so its entries are not loaded; add _index.md with title, order and summary, or move the entries into another category",
+                file: folderDisplay))
+        default:
+            switch ContentFileReader.readFile(path: indexURL.path, display: indexDisplay).flatMap({ SourceText.decode($0, file: indexDisplay) }) {
+            case .success(let text):
+                let parsed = ContentFileParser.parseCategory(text, id: id, file: indexDisplay)
+                diagnostics += parsed.diagnostics
+                // A broken _index.md is reported once; its entries are still checked against a stand-in.
+                categories.append(parsed.category ?? Category(id: id, title: id, order: Int.max, summary: "", description: ""))
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                categories.append(Category(id: id, title: id, order: Int.max, summary: "", description: ""))
+            }
+            hasCategory = true
+        }
+
+        var entryCount = 0
+        for name in listing(folder, display: folderDisplay, diagnostics: &diagnostics) where name != "_index.md" {
+            let url = folder.appendingPathComponent(name)
+            let path = display(url)
+            if case .directory = ContentFileReader.kind(of: url.path) {
+                diagnostics.append(.warning(
+                    "stray folder is ignored: category folders hold only <id>.md entries and _index.md; move its files up into \(folderDisplay)",
+                    file: display(url, isDirectory: true)))
+                continue
+            }
+            guard name.hasSuffix(".md") else {
+                let hint = name.lowercased().hasSuffix(".md") || name.hasSuffix(".markdown")
+                    ? "entry files must end in '.md'; rename it"
+                    : "category folders hold only <id>.md entries and _index.md; move it out of content/"
+                diagnostics.append(.warning("stray file is ignored: \(hint)", file: path))
+                continue
+            }
+            entryCount += 1
+            let entryID = String(name.dropLast(3))
+            if !ContentRules.isKebabCase(entryID) {
+                diagnostics.append(.error(
+                    "invalid id '\(entryID)': entry file names must be kebab-case (lower-case letters, digits, single hyphens); rename it to '\(ContentRules.kebabCased(entryID)).md'",
+                    file: path))
+            }
+            let parsed: ContentFileParser.ParsedEntry
+            switch ContentFileReader.readFile(path: url.path, display: path).flatMap({ SourceText.decode($0, file: path) }) {
+            case .success(let text):
+                parsed = ContentFileParser.parseEntry(text, id: entryID, category: id, file: path)
+            case .failure(let diagnostic):
+                parsed = ContentFileParser.ParsedEntry(entry: nil, source: EntrySource(file: path), diagnostics: [diagnostic])
+            }
+            entries.append(LoadedEntry(id: entryID, file: path, folderHasCategory: hasCategory, parsed: parsed))
+        }
+        if entryCount == 0 && hasCategory {
+            diagnostics.append(.warning("category has no entries yet; add <id>.md files or remove the folder", file: folderDisplay))
+        }
+    }
+
+    /// The visible names in `folder`, sorted; dot files (editor and OS litter) are skipped.
+    private func listing(_ folder: URL, display folderDisplay: String, diagnostics: inout [Diagnostic]) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                .filter { !$0.hasPrefix(".") }
+                .sorted()
+        } catch {
+            diagnostics.append(.error("cannot list folder: \(error.localizedDescription); check its permissions", file: folderDisplay))
+            return []
+        }
+    }
+
+    /// `url` relative to the display root when inside it, otherwise absolute.
+    func display(_ url: URL, isDirectory: Bool = false) -> String {
+        let base = (displayRoot ?? contentDirectory.standardizedFileURL.deletingLastPathComponent()).standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        var shown = path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        if path == base {
+            shown = "."
+        } else if path.hasPrefix(prefix) {
+            shown = String(path.dropFirst(prefix.count))
+        }
+        return isDirectory && !shown.hasSuffix("/") ? shown + "/" : shown
+    }
+}

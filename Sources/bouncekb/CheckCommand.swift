@@ -1,0 +1,39 @@
+import ArgumentParser
+import BounceKB
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the content for errors and style problems.",
+        discussion: """
+            Prints every problem as 'file:line:column: error|warning: message', sorted by file and line, \
+            then a summary line. Exit status: 0 when there are no errors (warnings are allowed), \
+            1 when there are errors, 2 on a usage error.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The content folder, holding site.yml and the category folders.", valueName: "dir"))
+    var content = "content"
+
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        let url = CommandEnvironment.current().url(for: content)
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("no content folder at '\(content)'; run from the repository root or pass --content DIR")
+        }
+    }
+
+    func run() throws {
+        let environment = CommandEnvironment.current()
+        let result = ContentLoader(contentDirectory: environment.url(for: content), displayRoot: environment.workingDirectory).load()
+        let formatter = environment.stdoutFormatter
+        let output = formatter.format(result.diagnostics)
+            + formatter.summary(entries: result.entryFileCount, categories: result.categoryFolderCount, diagnostics: result.diagnostics)
+            + "\n"
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if result.diagnostics.hasErrors {
+            throw CommandExit.failure
+        }
+    }
+}

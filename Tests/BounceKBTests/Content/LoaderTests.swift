@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+@testable import BounceKB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("Content loader")
+struct LoaderTests {
+    @Test func loadsGoodContent() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let result = sandbox.load()
+        #expect(result.diagnostics == [])
+        let kb = result.knowledgeBase
+        #expect(kb.site == Site(title: "BounceKB test site", description: "A tiny knowledge base used by the loader tests.", baseURL: "/", language: "en"))
+        #expect(kb.categories.map(\.id) == ["sender", "recipient"])
+        #expect(kb.categories[0].description == "Entries here are about the sending side: the address in `MAIL FROM` and the account that sends.")
+        #expect(kb.entries.map(\.id) == ["sender-domain-not-found", "mailbox-disabled-account", "mailbox-does-not-exist"])
+        #expect(result.entryFileCount == 3)
+        #expect(result.categoryFolderCount == 2)
+        #expect(result.sourceFiles["mailbox-does-not-exist"] == "content/recipient/mailbox-does-not-exist.md")
+
+        let entry = try #require(kb.entry("mailbox-does-not-exist"))
+        #expect(entry.category == "recipient")
+        #expect(entry.title == "The recipient's mailbox does not exist")
+        #expect(entry.reply == 550)
+        #expect(entry.status == "5.1.1")
+        #expect(entry.reason == "mailbox-not-found")
+        #expect(entry.permanence == .permanent)
+        #expect(entry.action == .suppressAddress)
+        #expect(entry.match == ["user unknown", "no such user here", "{email}: recipient address rejected: user unknown in virtual mailbox table"])
+        #expect(entry.providers == ["Postfix", "Exim"])
+        #expect(entry.related == ["mailbox-disabled-account"])
+        #expect(entry.references == [Reference(title: "RFC 3463: Enhanced Mail System Status Codes", url: "https://www.rfc-editor.org/rfc/rfc3463")])
+        #expect(entry.details == """
+            The receiving server looked up the part of the address before the `@` and found no mailbox with
+            that name. It refused the recipient during the `RCPT TO` step, before any message text was sent.
+            """)
+        #expect(entry.resolution.hasPrefix("1. Check the address for typing mistakes"))
+        #expect(entry.resolution.hasSuffix("retrying will fail again."))
+
+        // `related` may be written as category/id; the loaded entry holds the plain id.
+        #expect(kb.entry("sender-domain-not-found")?.related == ["mailbox-does-not-exist"])
+
+        let source = try #require(result.entrySources["mailbox-does-not-exist"])
+        #expect(source.location(of: "reason") == SourceLocation(line: 5, column: 9))
+        #expect(source.location(of: "match", item: 1) == SourceLocation(line: 9, column: 5))
+        #expect(source.detailsHeading == SourceLocation(line: 18, column: 1))
+    }
+
+    @Test func loadingIsDeterministic() throws {
+        let sandbox = try ContentSandbox(fixture: "content-all-mistakes")
+        defer { sandbox.remove() }
+        let first = sandbox.load()
+        let second = sandbox.load()
+        #expect(first.diagnostics == second.diagnostics)
+        #expect(first.knowledgeBase == second.knowledgeBase)
+    }
+
+    @Test func byteOrderMarkAndCRLFAreTolerated() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let path = "recipient/mailbox-disabled-account.md"
+        let original = try sandbox.read(path)
+        let expected = sandbox.load().knowledgeBase.entry("mailbox-disabled-account")
+        try sandbox.write(path, bytes: [0xEF, 0xBB, 0xBF] + Array(original.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        let result = sandbox.load()
+        #expect(result.diagnostics == [])
+        #expect(result.knowledgeBase.entry("mailbox-disabled-account") == expected)
+
+        // Positions stay right with CRLF: a mistake is reported where an editor shows it.
+        let broken = original.replacingOccurrences(of: "reason: mailbox-disabled", with: "reason: mailbox-disable")
+        try sandbox.write(path, bytes: [0xEF, 0xBB, 0xBF] + Array(broken.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        #expect(sandbox.load().diagnostics == [
+            .e("content/\(path)", 5, 9, "unknown reason 'mailbox-disable'; did you mean 'mailbox-disabled'?"),
+        ])
+    }
+
+    @Test func nonUTF8FileNamesTheByteOffset() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let path = "recipient/mailbox-disabled-account.md"
+        var bytes = Array(try sandbox.read(path).utf8)
+        // A lone Latin-1 "é" right after "---\ntitle: The recipient" (24 bytes; column 21 of line 2).
+        let offset = "---\ntitle: The recipient".utf8.count
+        bytes.insert(0xE9, at: offset)
+        try sandbox.write(path, bytes: bytes)
+        #expect(sandbox.load().diagnostics == [
+            .e("content/\(path)", 2, 21, "file is not valid UTF-8: byte 0xE9 at byte offset \(offset) cannot be decoded; save the file with UTF-8 encoding"),
+        ])
+    }
+
+    @Test func utf8ValidatorRejectsOverlongsAndSurrogates() {
+        #expect(SourceText.firstInvalidUTF8Offset(Array("héllo – ✓ 𝄞".utf8)[...]) == nil)
+        #expect(SourceText.firstInvalidUTF8Offset([0x41, 0xC0, 0x80][...]) == 1)
+        #expect(SourceText.firstInvalidUTF8Offset([0xED, 0xA0, 0x80][...]) == 0)
+        #expect(SourceText.firstInvalidUTF8Offset([0x41, 0x42, 0xE2, 0x82][...]) == 2)
+        #expect(SourceText.firstInvalidUTF8Offset([0xF4, 0x90, 0x80, 0x80][...]) == 0)
+    }
+
+    @Test func emptyFileIsReported() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("sender/blank.md", "\n\n")
+        #expect(sandbox.load().diagnostics == [
+            .e("content/sender/blank.md", 1, 1, "file is empty; start it with a '---' line, the front matter fields, and a closing '---' line"),
+        ])
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func hugeFileIsRefusedWithoutReadingItAll() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("sender/huge.md", bytes: [UInt8](repeating: 0x61, count: 3 << 20))
+        let start = Date()
+        #expect(sandbox.load().diagnostics == [
+            .e("content/sender/huge.md", 0, 0, "file is larger than 1024 KiB; content files must be small text files, so split it or remove what does not belong"),
+        ])
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aliasBombsAndDeepNestingAreRejectedQuickly() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let body = "\n## Details\n\nx\n\n## Resolution\n\n1. y\n"
+        var bomb = "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1..<16 {
+            let name = "l\(level)"
+            let previous = level == 1 ? "a" : "l\(level - 1)"
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ",") + "]\n"
+        }
+        // The same bomb used as mapping keys, which Yams would hash in full.
+        bomb += "? *l15\n: x\n---\n" + body
+        try sandbox.write("sender/bomb.md", bomb)
+        try sandbox.write("sender/deep-flow.md", "---\ntitle: " + String(repeating: "[", count: 60_000) + "\n---\n" + body)
+        try sandbox.write("sender/deep-block.md", "---\ntitle:\n" + (1...200).map { String(repeating: " ", count: $0) + "- x:" }.joined(separator: "\n") + "\n---\n" + body)
+        try sandbox.write("sender/deep-dashes.md", "---\ntitle: " + String(repeating: "- ", count: 20_000) + "x\n---\n" + body)
+        let start = Date()
+        let diagnostics = sandbox.load().diagnostics.filter { $0.severity == .error }
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(diagnostics.map(\.file) == ["content/sender/bomb.md", "content/sender/deep-block.md", "content/sender/deep-dashes.md", "content/sender/deep-flow.md"])
+        #expect(diagnostics.first == .e("content/sender/bomb.md", 2, 4, YAMLReader.anchorMessage))
+        #expect(diagnostics.dropFirst().allSatisfy { $0.message.contains("nested too deeply") || $0.message.contains("larger than") })
+    }
+
+    @Test func unreadableFilesAreReportedNotFatal() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.content.appendingPathComponent("sender/dangling.md").path,
+            withDestinationPath: sandbox.root.appendingPathComponent("nowhere.md").path)
+        #expect(mkfifo(sandbox.content.appendingPathComponent("sender/pipe.md").path, 0o644) == 0)
+        #expect(sandbox.load().diagnostics == [
+            .e("content/sender/dangling.md", 0, 0, "cannot read file: no such file or directory; if it is a symbolic link, point it at an existing file"),
+            .e("content/sender/pipe.md", 0, 0, "not a regular file (a device, socket or pipe?); replace it with a plain text file"),
+        ])
+    }
+
+    @Test func missingFoldersAndFiles() throws {
+        let missing = ContentLoader(contentDirectory: URL(fileURLWithPath: "/nonexistent/content"), displayRoot: URL(fileURLWithPath: "/nonexistent")).load()
+        #expect(missing.diagnostics == [.e("content/", 0, 0, "content folder not found; pass the folder that holds site.yml and the category folders")])
+
+        let sandbox = try ContentSandbox(removing: ["site.yml", "sender/sender-domain-not-found.md"])
+        defer { sandbox.remove() }
+        #expect(sandbox.load().diagnostics == [
+            .w("content/sender/", 0, 0, "category has no entries yet; add <id>.md files or remove the folder"),
+            .e("content/site.yml", 0, 0, "missing site.yml; create it with 'title:', 'description:', 'base_url: /' and 'language: en'"),
+        ])
+    }
+
+    @Test func pathsOutsideTheDisplayRootAreAbsolute() throws {
+        let sandbox = try ContentSandbox(overlay: "unknown-reason")
+        defer { sandbox.remove() }
+        let elsewhere = ContentLoader(contentDirectory: sandbox.content, displayRoot: URL(fileURLWithPath: "/nonexistent")).load()
+        #expect(elsewhere.diagnostics.map(\.file) == [sandbox.content.appendingPathComponent("sender/x.md").standardizedFileURL.path])
+        let defaultRoot = ContentLoader(contentDirectory: sandbox.content).load()
+        #expect(defaultRoot.diagnostics.map(\.file) == ["content/sender/x.md"])
+    }
+
+    @Test func lintCanBeTurnedOff() throws {
+        let sandbox = try ContentSandbox(overlay: "lint-summary")
+        defer { sandbox.remove() }
+        var loader = ContentLoader(contentDirectory: sandbox.content, displayRoot: sandbox.root)
+        #expect(loader.load().diagnostics.count == 1)
+        loader.lints = false
+        #expect(loader.load().diagnostics == [])
+    }
+
+    @Test func realContentHasNoErrors() throws {
+        let content = repositoryRoot.appendingPathComponent("content")
+        let result = ContentLoader(contentDirectory: content, displayRoot: repositoryRoot).load()
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        #expect(errors.isEmpty, "content/ has errors:\n\(errors.map(\.description).joined(separator: "\n"))")
+        #expect(result.knowledgeBase.entries.count == result.entryFileCount)
+        #expect(!result.knowledgeBase.categories.isEmpty)
+    }
+}
+
