@@ -12,14 +12,10 @@ CONTENT ?= content
 # Where `swift build` puts the executables; evaluated when a recipe needs it.
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build check test clean
+.PHONY: all deps test-deps build check site test clean
 
 ## Default: install missing system libraries, build everything, check the content.
-all: deps build check
-# ---- SITE BUILD STEP --------------------------------------------------------------------
-# The site generator (`bouncekb build`) is added here: a `site` target that runs
-# "$(BIN_DIR)/bouncekb" build after `check`, appended to the prerequisites of `all`.
-# -----------------------------------------------------------------------------------------
+all: deps build check site
 
 deps:
 	@scripts/ensure-deps.sh
@@ -32,6 +28,10 @@ build: deps
 
 check: build
 	"$(BIN_DIR)/bouncekb" check --content $(CONTENT)
+
+## Generates the help site and the JSON API into public/.
+site: check
+	"$(BIN_DIR)/bouncekb" build --content $(CONTENT)
 
 ## The whole suite; swift test's own summary lines are the last thing printed.
 test: deps test-deps

@@ -1,1 +1,208 @@
 import BounceKB
+import Foundation
+
+/// Where a build reads from and writes to.
+public struct SiteBuildOptions: Sendable {
+    public var contentDirectory: URL
+    public var templatesDirectory: URL
+    public var outputDirectory: URL
+    /// Overrides `base_url` from site.yml when set.
+    public var baseURL: String?
+    /// Paths in diagnostics are shown relative to this folder (normally the working directory).
+    public var displayRoot: URL?
+    /// Names the tool in generated files that carry it (the JSON API).
+    public var generator: String
+    /// Top-level files of the previous output kept when the new site lacks them.
+    public var preservedFiles: [String]
+
+    public init(
+        contentDirectory: URL, templatesDirectory: URL, outputDirectory: URL, baseURL: String? = nil,
+        displayRoot: URL? = nil, generator: String = "bouncekb", preservedFiles: [String] = ["README.md"]
+    ) {
+        self.contentDirectory = contentDirectory
+        self.templatesDirectory = templatesDirectory
+        self.outputDirectory = outputDirectory
+        self.baseURL = baseURL
+        self.displayRoot = displayRoot
+        self.generator = generator
+        self.preservedFiles = preservedFiles
+    }
+}
+
+/// What a successful build produced.
+public struct SiteBuildSummary: Sendable {
+    /// HTML pages rendered.
+    public var pages: Int
+    /// Every file written, pages included.
+    public var files: Int
+    public var bytes: Int
+    /// Warnings found on the way, sorted.
+    public var diagnostics: [Diagnostic]
+}
+
+/// Content as the load step reads it: the knowledge base, what went wrong reading it, and
+/// which file each entry came from (for diagnostics).
+public struct LoadedContent: Sendable {
+    public var knowledgeBase: KnowledgeBase
+    public var diagnostics: [Diagnostic]
+    /// Entry id → file path as shown in diagnostics.
+    public var sourceFiles: [String: String]
+
+    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic] = [], sourceFiles: [String: String] = [:]) {
+        self.knowledgeBase = knowledgeBase
+        self.diagnostics = diagnostics
+        self.sourceFiles = sourceFiles
+    }
+}
+
+/// The services a build uses; the defaults are the project's own (`SiteServices.standard`),
+/// and tests swap in others, e.g. a knowledge base built in memory.
+public struct SiteServices: Sendable {
+    /// Reads and validates the content folder (content folder, display root). The standard one
+    /// is `ContentLoader`, which runs the same validation and lint as `bouncekb check`.
+    public var loadContent: @Sendable (URL, URL?) -> LoadedContent
+    /// Files of the JSON API, relative to the output.
+    public var apiFiles: @Sendable (KnowledgeBase, String) throws -> [OutputFile]
+    /// The codes that get pages.
+    public var codes: CodeCatalog
+
+    public init(
+        loadContent: @escaping @Sendable (URL, URL?) -> LoadedContent,
+        apiFiles: @escaping @Sendable (KnowledgeBase, String) throws -> [OutputFile],
+        codes: CodeCatalog
+    ) {
+        self.loadContent = loadContent
+        self.apiFiles = apiFiles
+        self.codes = codes
+    }
+}
+
+/// `bouncekb build`: load → validate → render → index → JSON API → write, each a named `BuildStep`.
+///
+/// A build either replaces the output folder with a complete new site or leaves it untouched.
+/// The same input always gives byte-identical output: everything is sorted and nothing depends
+/// on the clock, the machine or the order threads finish in.
+public struct SiteBuilder: Sendable {
+    public var options: SiteBuildOptions
+    public var services: SiteServices
+
+    public init(options: SiteBuildOptions, services: SiteServices = .standard) {
+        self.options = options
+        self.services = services
+    }
+
+    /// What the load step hands on.
+    public struct Loaded: Sendable {
+        public var content: LoadedContent
+        public var templates: TemplateSet
+    }
+
+    /// What the render step hands on.
+    public struct Rendered: Sendable {
+        public var knowledgeBase: KnowledgeBase
+        public var renderer: SiteRenderer
+        public var files: [OutputFile]
+        public var pages: Int
+    }
+
+    /// Reads the templates, then the content (which the loader also validates); applies `--base-url`.
+    /// Fails on template errors; content errors are judged by the validate step.
+    public var load: BuildStep<SiteBuildOptions, Loaded> {
+        let services = services
+        return BuildStep(.load) { options, diagnostics in
+            if let baseURL = options.baseURL, BaseURL(baseURL) == nil {
+                throw BuildFailure(step: .load, message: "--base-url must be \"/\", a path such as \"/help/\", or an absolute http(s) URL; got \"\(baseURL)\"")
+            }
+            let templates = TemplateSet.load(from: options.templatesDirectory, displayRoot: options.displayRoot)
+            diagnostics += templates.diagnostics
+            guard let set = templates.templates else {
+                throw BuildFailure(step: .load, message: "templates have errors", diagnostics: diagnostics.sorted())
+            }
+            var content = services.loadContent(options.contentDirectory, options.displayRoot)
+            if let baseURL = options.baseURL { content.knowledgeBase.site.baseURL = baseURL }
+            return Loaded(content: content, templates: set)
+        }
+    }
+
+    /// Stops on content errors, reporting exactly what `bouncekb check` reports; otherwise adds
+    /// the publishing checks (ids that cannot be folders, unsafe links, …).
+    public var validate: BuildStep<Loaded, Loaded> {
+        BuildStep(.validate) { [options] loaded, diagnostics in
+            diagnostics += loaded.content.diagnostics
+            if diagnostics.hasErrors {
+                throw BuildFailure(step: .validate, message: "content has errors", diagnostics: diagnostics.sorted())
+            }
+            let contentPath = DisplayPaths(root: options.displayRoot).display(options.contentDirectory)
+            let checks = SiteChecks(contentPath: contentPath, sourceFiles: loaded.content.sourceFiles)
+            diagnostics += checks.diagnostics(for: loaded.content.knowledgeBase)
+            if diagnostics.hasErrors {
+                throw BuildFailure(step: .validate, message: "content cannot be published", diagnostics: diagnostics.sorted())
+            }
+            return loaded
+        }
+    }
+
+    /// Renders every page in parallel and adds the assets.
+    public var render: BuildStep<Loaded, Rendered> {
+        let services = services
+        return BuildStep(.render) { loaded, _ in
+            let kb = loaded.content.knowledgeBase
+            let renderer = try SiteRenderer(knowledgeBase: kb, codes: services.codes, templates: loaded.templates)
+            let pages = try renderer.renderPages()
+            return Rendered(knowledgeBase: kb, renderer: renderer, files: pages + loaded.templates.assets, pages: pages.count)
+        }
+    }
+
+    /// Adds the files that index the pages.
+    public var index: BuildStep<Rendered, Rendered> {
+        BuildStep(.index) { rendered, _ in
+            var rendered = rendered
+            if let sitemap = rendered.renderer.sitemap() { rendered.files.append(sitemap) }
+            return rendered
+        }
+    }
+
+    /// Adds the JSON API.
+    public var api: BuildStep<Rendered, Rendered> {
+        let services = services
+        return BuildStep(.api) { [options] rendered, _ in
+            var rendered = rendered
+            rendered.files += try services.apiFiles(rendered.knowledgeBase, options.generator)
+            return rendered
+        }
+    }
+
+    /// The writer for `options`: it never replaces the sources or the working directory.
+    var writer: AtomicSiteWriter {
+        AtomicSiteWriter(
+            output: options.outputDirectory,
+            preservedFiles: options.preservedFiles,
+            protectedFolders: [options.contentDirectory, options.templatesDirectory] + (options.displayRoot.map { [$0] } ?? []),
+            displayPath: DisplayPaths(root: options.displayRoot).display(options.outputDirectory)
+        )
+    }
+
+    /// Writes all files to a temporary folder and swaps it in for the output.
+    public var write: BuildStep<Rendered, SiteBuildSummary> {
+        let writer = writer
+        return BuildStep(.write) { rendered, diagnostics in
+            let files = rendered.files.sorted { $0.path < $1.path }
+            let bytes = try writer.write(files)
+            return SiteBuildSummary(pages: rendered.pages, files: files.count, bytes: bytes, diagnostics: diagnostics.filter { $0.severity == .warning }.sorted())
+        }
+    }
+
+    /// Runs every step in order.
+    @discardableResult
+    public func build() throws(BuildFailure) -> SiteBuildSummary {
+        var diagnostics: [Diagnostic] = []
+        // Refuse an unusable output folder before spending time on rendering.
+        try writer.checkOutputIsReplaceable()
+        let loaded = try load.run(options, diagnostics: &diagnostics)
+        let validated = try validate.run(loaded, diagnostics: &diagnostics)
+        let rendered = try render.run(validated, diagnostics: &diagnostics)
+        let indexed = try index.run(rendered, diagnostics: &diagnostics)
+        let withAPI = try api.run(indexed, diagnostics: &diagnostics)
+        return try write.run(withAPI, diagnostics: &diagnostics)
+    }
+}

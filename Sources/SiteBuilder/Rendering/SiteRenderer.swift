@@ -1,0 +1,94 @@
+import BounceKB
+import Dispatch
+import Foundation
+
+/// Renders every page of the site from a knowledge base, a code catalog and a template set.
+public struct SiteRenderer: Sendable {
+    public let knowledgeBase: KnowledgeBase
+    public let codes: CodeCatalog
+    public let templates: TemplateSet
+    let model: SiteModel
+
+    /// - Throws: `SiteRenderError` when the site's base URL is unusable or an id cannot be a
+    ///   folder name (the validate step reports these as diagnostics first).
+    public init(knowledgeBase: KnowledgeBase, codes: CodeCatalog, templates: TemplateSet) throws {
+        guard let base = BaseURL(knowledgeBase.site.baseURL) else {
+            throw SiteRenderError(message: "base_url \"\(knowledgeBase.site.baseURL)\" is not \"/\", a path or an absolute http(s) URL")
+        }
+        // Ids become folder names: refuse anything that could leave the output folder.
+        for category in knowledgeBase.categories where !SitePaths.isSafeSegment(category.id) || SitePaths.reservedFolders.contains(category.id) {
+            throw SiteRenderError(message: "category id \"\(category.id)\" cannot be used as a folder name")
+        }
+        for entry in knowledgeBase.entries where !SitePaths.isSafeSegment(entry.id) || entry.id == "index.html" {
+            throw SiteRenderError(message: "entry id \"\(entry.id)\" cannot be used as a folder name")
+        }
+        self.knowledgeBase = knowledgeBase
+        self.codes = codes
+        self.templates = templates
+        model = SiteModel(kb: knowledgeBase, codes: codes, base: base)
+    }
+
+    /// Output paths of every page, in render order.
+    public var pagePaths: [String] { model.jobs.map(\.path) }
+
+    /// Renders every page, spreading the work over all cores. The result is in job order, so it
+    /// is the same whatever the scheduling.
+    public func renderPages() throws -> [OutputFile] {
+        let jobs = model.jobs
+        let count = jobs.count
+        let slots = UnsafeMutableBufferPointer<Data?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        // Each iteration writes only its own slots, so the buffer needs no lock.
+        nonisolated(unsafe) let results = slots
+        let model = self.model
+        let templates = self.templates
+        let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var index = chunk
+            while index < count {
+                let job = jobs[index]
+                if let html = templates.render(SiteModel.template(for: job.kind), context: model.context(for: job)) {
+                    results[index] = Data(html.utf8)
+                }
+                index += chunks
+            }
+        }
+        var files: [OutputFile] = []
+        files.reserveCapacity(count)
+        for (index, job) in jobs.enumerated() {
+            guard let data = slots[index] else {
+                throw SiteRenderError(message: "template \"\(SiteModel.template(for: job.kind))\" is missing", path: job.path)
+            }
+            files.append(OutputFile(path: job.path, contents: data))
+        }
+        return files
+    }
+
+    /// `sitemap.xml` listing every page but the 404 page, when the base URL is absolute.
+    public func sitemap() -> OutputFile? {
+        guard let absolute = model.base.absolute else { return nil }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for path in pagePaths.sorted() where path != SitePaths.notFound {
+            xml += "  <url><loc>\(HTML.escape(absolute + SitePaths.prettyURL(for: path)))</loc></url>\n"
+        }
+        xml += "</urlset>\n"
+        return OutputFile(path: SitePaths.sitemap, text: xml)
+    }
+}
+
+/// A page that could not be rendered.
+public struct SiteRenderError: Error, CustomStringConvertible {
+    public var message: String
+    public var path: String?
+
+    public init(message: String, path: String? = nil) {
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String { path.map { "\($0): \(message)" } ?? message }
+}

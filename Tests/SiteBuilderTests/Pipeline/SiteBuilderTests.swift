@@ -1,0 +1,138 @@
+import BounceKB
+import Foundation
+import Testing
+@testable import SiteBuilder
+
+@Suite struct SiteBuilderTests {
+    static let fixtureContent = Fixtures.fixtures.appendingPathComponent("content")
+
+    /// A copy of the on-disk fixture content in a temporary folder, to break on purpose.
+    static func copyOfFixtureContent(in parent: URL) throws -> URL {
+        let content = parent.appendingPathComponent("content")
+        try FileManager.default.copyItem(at: fixtureContent.resolvingSymlinksInPath(), to: content)
+        return content
+    }
+
+    static func options(content: URL, output: URL, baseURL: String? = nil, root: URL? = nil) -> SiteBuildOptions {
+        SiteBuildOptions(contentDirectory: content, templatesDirectory: Fixtures.templates, outputDirectory: output, baseURL: baseURL, displayRoot: root)
+    }
+
+    @Test func stepsRunInTheDocumentedOrder() {
+        #expect(StepName.allCases.map(\.rawValue) == ["load", "validate", "render", "index", "json-api", "write"])
+        let builder = SiteBuilder(options: Self.options(content: Self.fixtureContent, output: URL(fileURLWithPath: "/nonexistent")))
+        #expect([builder.load.name, builder.validate.name, builder.render.name, builder.index.name, builder.api.name, builder.write.name] == StepName.allCases)
+    }
+
+    @Test func buildsTheFixtureContentWithTheRealLoader() throws {
+        let parent = try Fixtures.temporaryFolder()
+        let output = parent.appendingPathComponent("public")
+        let summary = try SiteBuilder(options: Self.options(content: Self.fixtureContent, output: output)).build()
+        let files = try Fixtures.snapshot(of: output)
+        #expect(summary.files == files.count)
+        #expect(summary.bytes == files.values.reduce(0) { $0 + $1.count })
+        #expect(summary.pages == files.keys.filter { $0.hasSuffix(".html") }.count)
+        #expect(summary.diagnostics.isEmpty, "\(summary.diagnostics)")
+        for path in [
+            "index.html", "404.html", "authentication/index.html", "authentication/fixture-dmarc-reject/index.html",
+            "mailbox/fixture-unknown-user/index.html", "mailbox/fixture-mailbox-full/index.html", "codes/550/index.html",
+            "codes/x.7.26/index.html", "providers/index.html", "assets/site.css", "api/v1/entries.json",
+        ] {
+            #expect(files[path] != nil, "missing \(path)")
+        }
+        #expect(files["sitemap.xml"] == nil)
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let parent = try Fixtures.temporaryFolder()
+        let first = parent.appendingPathComponent("first")
+        let second = parent.appendingPathComponent("second")
+        try SiteBuilder(options: Self.options(content: Self.fixtureContent, output: first, baseURL: "https://help.example.com/")).build()
+        try SiteBuilder(options: Self.options(content: Self.fixtureContent, output: second, baseURL: "https://help.example.com/")).build()
+        let a = try Fixtures.snapshot(of: first)
+        #expect(a == (try Fixtures.snapshot(of: second)))
+        #expect(a["sitemap.xml"] != nil)
+        // Rebuilding into the same folder gives the same bytes again.
+        try SiteBuilder(options: Self.options(content: Self.fixtureContent, output: first, baseURL: "https://help.example.com/")).build()
+        #expect(a == (try Fixtures.snapshot(of: first)))
+    }
+
+    @Test func aContentErrorFailsTheBuildAndLeavesTheSiteUntouched() throws {
+        let parent = try Fixtures.temporaryFolder()
+        let content = try Self.copyOfFixtureContent(in: parent)
+        let output = parent.appendingPathComponent("public")
+        try SiteBuilder(options: Self.options(content: content, output: output, root: parent)).build()
+        let before = try Fixtures.snapshot(of: output)
+
+        // Inject an error: an unknown reason in one entry.
+        let entry = content.appendingPathComponent("mailbox/fixture-unknown-user.md")
+        let text = try String(contentsOf: entry, encoding: .utf8).replacing("reason: mailbox-not-found", with: "reason: no-such-reason")
+        try text.write(to: entry, atomically: true, encoding: .utf8)
+
+        #expect {
+            try SiteBuilder(options: Self.options(content: content, output: output, root: parent)).build()
+        } throws: { error in
+            guard let failure = error as? BuildFailure else { return false }
+            return failure.step == .validate
+                && failure.diagnostics.contains { $0.severity == .error && $0.file == "content/mailbox/fixture-unknown-user.md" && $0.line > 0 }
+        }
+        #expect(try Fixtures.snapshot(of: output) == before)
+        #expect(try AtomicSiteWriterTests.leftovers(in: parent).isEmpty)
+    }
+
+    @Test func contentErrorsAreExactlyThoseOfCheck() throws {
+        let parent = try Fixtures.temporaryFolder()
+        let content = try Self.copyOfFixtureContent(in: parent)
+        try "---\ntitle: Broken\n---\n".write(to: content.appendingPathComponent("mailbox/broken-entry.md"), atomically: true, encoding: .utf8)
+        let checked = ContentLoader(contentDirectory: content, displayRoot: parent).load().diagnostics
+        #expect(checked.hasErrors)
+        do {
+            try SiteBuilder(options: Self.options(content: content, output: parent.appendingPathComponent("public"), root: parent)).build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.diagnostics == checked.sorted())
+            #expect(error.step == .validate)
+        }
+        #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("public").path))
+    }
+
+    @Test func brokenTemplatesFailTheLoadStepWithPositions() throws {
+        let parent = try Fixtures.temporaryFolder()
+        let templates = try TemplateSetTests.copyOfTemplates()
+        try "{{#broken}}\n".write(to: templates.appendingPathComponent("entry.mustache"), atomically: true, encoding: .utf8)
+        var options = Self.options(content: Self.fixtureContent, output: parent.appendingPathComponent("public"))
+        options.templatesDirectory = templates
+        do {
+            try SiteBuilder(options: options).build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.step == .load)
+            #expect(error.diagnostics.contains { $0.file.hasSuffix("templates/entry.mustache") && $0.line > 0 })
+        }
+    }
+
+    @Test func aBadBaseURLOverrideIsRefused() throws {
+        let parent = try Fixtures.temporaryFolder()
+        #expect(throws: BuildFailure.self) {
+            try SiteBuilder(options: Self.options(content: Self.fixtureContent, output: parent.appendingPathComponent("p"), baseURL: "javascript:alert(1)")).build()
+        }
+    }
+
+    @Test func publishingChecksStopUnsafeIds() throws {
+        var kb = Fixtures.knowledgeBase
+        kb.categories.append(Category(id: "assets", title: "Clash", order: 9, summary: "s", description: ""))
+        let parent = try Fixtures.temporaryFolder()
+        let options = Self.options(content: parent.appendingPathComponent("content"), output: parent.appendingPathComponent("public"))
+        do {
+            try SiteBuilder(options: options, services: Fixtures.services(kb)).build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.step == .validate)
+            #expect(error.diagnostics.contains { $0.message.contains("clashes with the site's own assets/ folder") })
+        }
+    }
+
+    @Test func failuresNameTheirStep() {
+        let failure = BuildFailure(step: .write, path: "public/x", message: "cannot write file")
+        #expect(failure.description == "build failed in step write: public/x: cannot write file")
+    }
+}
