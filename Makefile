@@ -8,11 +8,13 @@ SWIFT ?= swift
 CONFIG ?= debug
 SWIFT_FLAGS ?=
 CONTENT ?= content
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 # Where `swift build` puts the executables; evaluated when a recipe needs it.
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build check site test clean
+.PHONY: all deps test-deps build check site test clean install uninstall
 
 ## Default: install missing system libraries, build everything, check the content.
 all: deps build check site
@@ -39,3 +41,11 @@ test: deps test-deps
 
 clean:
 	$(SWIFT) package clean $(SWIFT_FLAGS)
+
+## Install bouncekb and bounce (release builds), shell completions and man pages under PREFIX.
+install: deps
+	SWIFT="$(SWIFT)" SWIFT_FLAGS="$(SWIFT_FLAGS)" DESTDIR="$(DESTDIR)" scripts/install.sh "$(PREFIX)"
+
+## Remove exactly the files `make install PREFIX=…` installed.
+uninstall:
+	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(PREFIX)"

@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -29,9 +30,16 @@ let package = Package(
             name: "SiteBuilder",
             dependencies: ["BounceKB", "Markdown", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        .target(
+            name: "PreviewServer",
+            dependencies: [
+                "SiteBuilder", "BounceKB",
+                .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]
+        ),
         .executableTarget(
             name: "bouncekb",
-            dependencies: ["SiteBuilder", "BounceKB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SiteBuilder", "BounceKB", "PreviewServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "bounce",
@@ -41,5 +49,6 @@ let package = Package(
         .testTarget(name: "BounceKBTests", dependencies: ["BounceKB"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "BounceKB"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CommandTests", dependencies: ["BounceKB"]),
+        .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "SiteBuilder", "BounceKB"]),
     ]
 )

@@ -17,7 +17,7 @@ public struct SiteBuildOptions: Sendable {
 
     public init(
         contentDirectory: URL, templatesDirectory: URL, outputDirectory: URL, baseURL: String? = nil,
-        displayRoot: URL? = nil, generator: String = "bouncekb", preservedFiles: [String] = ["README.md"]
+        displayRoot: URL? = nil, generator: String = "bouncekb \(ProductVersion.current)", preservedFiles: [String] = ["README.md"]
     ) {
         self.contentDirectory = contentDirectory
         self.templatesDirectory = templatesDirectory
@@ -158,6 +158,7 @@ public struct SiteBuilder: Sendable {
         BuildStep(.index) { rendered, _ in
             var rendered = rendered
             if let sitemap = rendered.renderer.sitemap() { rendered.files.append(sitemap) }
+            try SiteSearch.add(to: &rendered)
             return rendered
         }
     }

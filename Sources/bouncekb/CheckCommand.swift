@@ -16,6 +16,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The content folder, holding site.yml and the category folders.", valueName: "dir"))
     var content = "content"
 
+    @OptionGroup var verbosity: VerbosityOptions
+
     func validate() throws {
         var isDirectory: ObjCBool = false
         let url = CommandEnvironment.current().url(for: content)
@@ -28,9 +30,22 @@ struct CheckCommand: ParsableCommand {
         let environment = CommandEnvironment.current()
         let result = ContentLoader(contentDirectory: environment.url(for: content), displayRoot: environment.workingDirectory).load()
         let formatter = environment.stdoutFormatter
-        let output = formatter.format(result.diagnostics)
-            + formatter.summary(entries: result.entryFileCount, categories: result.categoryFolderCount, diagnostics: result.diagnostics)
-            + "\n"
+        let output: String
+        switch verbosity.level {
+        case .quiet:
+            output = formatter.format(result.diagnostics.filter { $0.severity == .error })
+        case .normal, .verbose:
+            var summary = formatter.summary(
+                entries: result.entryFileCount, categories: result.categoryFolderCount, diagnostics: result.diagnostics) + "\n"
+            if verbosity.level == .verbose {
+                let kb = result.knowledgeBase
+                let counts = kb.categories.map { category in
+                    "  \(category.id): \(kb.entries.filter { $0.category == category.id }.count) entries\n"
+                }
+                summary = counts.joined() + summary
+            }
+            output = formatter.format(result.diagnostics) + summary
+        }
         FileHandle.standardOutput.write(Data(output.utf8))
         if result.diagnostics.hasErrors {
             throw CommandExit.failure

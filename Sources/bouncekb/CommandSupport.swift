@@ -74,3 +74,23 @@ extension ParsableCommand {
         }
     }
 }
+
+/// How much a command prints.
+enum Verbosity: Sendable {
+    case quiet, normal, verbose
+}
+
+/// `--quiet` and `--verbose`, shared by the `bouncekb` subcommands.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "Print only errors: no progress, no summary, no warnings.")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Print more about what is done (steps, files, requests).")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+    }
+
+    var level: Verbosity { quiet ? .quiet : verbose ? .verbose : .normal }
+}
