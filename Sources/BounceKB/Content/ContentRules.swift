@@ -18,7 +18,8 @@ public enum ContentRules {
         "Gmail", "Google Workspace", "Microsoft 365", "Outlook.com", "Exchange", "Yahoo", "AOL",
         "Apple iCloud", "Proofpoint", "Mimecast", "Barracuda", "Cisco Secure Email",
         "Broadcom MessageLabs", "Zoho Mail", "GMX", "Postfix", "Exim", "Sendmail", "qmail",
-        "Amazon SES", "Any server",
+        "Amazon SES", "T-Online", "EarthLink", "Comcast", "Orange", "GoDaddy", "Free",
+        "hMailServer", "HCL Domino", "MailMarshal", "Any server",
     ]
 
     /// Whether `id` is kebab-case: lower-case ASCII letters and digits in groups joined by single hyphens.
