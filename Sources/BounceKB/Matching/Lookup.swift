@@ -1,0 +1,67 @@
+/// One answer of a lookup: for a code or a pasted line there is one; for a bounce email there
+/// is one per recipient the email reports on.
+public struct LookupResult: Equatable, Sendable {
+    /// The recipient address, for an email.
+    public var recipient: String?
+    /// The DSN `Action` (failed, delayed, delivered ...), for an email with a delivery-status part.
+    public var action: String?
+    /// The server's words: the `Diagnostic-Code` text, the body paragraph, or the pasted line.
+    public var diagnostic: String?
+    public var match: MatchResult
+
+    public init(recipient: String? = nil, action: String? = nil, diagnostic: String?, match: MatchResult) {
+        self.recipient = recipient
+        self.action = action
+        self.diagnostic = diagnostic
+        self.match = match
+    }
+}
+
+extension Matcher {
+    /// Looks up anything a person may paste or pipe in: codes, a bounce line, or a whole bounce
+    /// email (recognised by its header block), which gives one result per recipient.
+    public func lookup(_ input: String, limit: Int = 5) -> [LookupResult] {
+        if BounceReport.looksLikeEmail(input) {
+            return lookup(report: BounceReport(parsing: input), limit: limit)
+        }
+        let trimmed = input.trimmed
+        let result = match(trimmed, limit: limit)
+        let hasWords = !normalizer.tokens(trimmed).allSatisfy { Normalizer.isPlaceholder($0.text) }
+        return [LookupResult(diagnostic: hasWords ? trimmed : nil, match: result)]
+    }
+
+    /// One result per recipient of a parsed bounce email.
+    public func lookup(report: BounceReport, limit: Int = 5) -> [LookupResult] {
+        report.recipients.map { recipient in
+            var hint = MatchHint(kind: report.kind)
+            hint.context = Self.structuralContext(report: report, recipient: recipient)
+            if let status = Self.deciding(status: recipient.status, text: recipient.text) {
+                hint.status = status
+            }
+            let result = match(recipient.text, hint: hint, limit: limit)
+            let diagnostic = recipient.diagnostic.flatMap { $0.isEmpty ? nil : $0 } ?? (recipient.text.isEmpty ? nil : recipient.text)
+            return LookupResult(recipient: recipient.address, action: recipient.action, diagnostic: diagnostic, match: result)
+        }
+    }
+
+    /// The DSN `Status` decides when it says the queue expired (whatever error the queue last
+    /// saw), or when the server's words carry no specific enhanced code of their own.
+    static func deciding(status: StatusCode?, text: String) -> StatusCode? {
+        guard let status else { return nil }
+        if status.subject == 4 && status.detail == 7 { return status }
+        let inText = CodeExtractor.extract(text).status
+        if let inText, !CodeExtractor.isGeneric(inText) { return nil }
+        return status
+    }
+
+    /// Words describing the message's structure, for the not-a-failure and complaint entries.
+    static func structuralContext(report: BounceReport, recipient: BounceReport.Recipient) -> String {
+        switch report.kind {
+        case .failure: return ""
+        case .delayed: return "Action: delayed"
+        case .delivered: return "Action: " + (recipient.action ?? "delivered")
+        case .autoReply: return "Auto-Submitted: auto-replied"
+        case .feedback: return "Content-Type: message/feedback-report"
+        }
+    }
+}

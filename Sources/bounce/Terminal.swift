@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How output should look: colour only on a terminal and never when `NO_COLOR` is set, wrapped to
+/// the terminal's width (`COLUMNS`, else the window size of standard output, else 80).
+struct Terminal: Sendable {
+    var width: Int
+    var color: Bool
+
+    /// Readable lines stop growing past this, however wide the window.
+    static let maximumWidth = 100
+
+    static func current(environment: [String: String], forceNoColor: Bool) -> Terminal {
+        let isTTY = isatty(STDOUT_FILENO) == 1
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let dumb = environment["TERM"] == "dumb"
+        let color = isTTY && !noColor && !dumb && !forceNoColor
+        var width = 80
+        if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            width = columns
+        } else if isTTY, let measured = windowColumns(), measured > 0 {
+            width = measured
+        }
+        return Terminal(width: max(30, min(width, maximumWidth)), color: color)
+    }
+
+    private static func windowColumns() -> Int? {
+        var size = winsize()
+        #if canImport(Glibc)
+        let request = UInt(TIOCGWINSZ)
+        #else
+        let request = TIOCGWINSZ
+        #endif
+        guard ioctl(STDOUT_FILENO, request, &size) == 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func red(_ text: String) -> String { color ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+    func yellow(_ text: String) -> String { color ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
+    func green(_ text: String) -> String { color ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
+
+    /// `text` wrapped at word boundaries to the width, every line starting with `indent`.
+    func wrap(_ text: String, indent: String = "", firstIndent: String? = nil) -> String {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = lines.isEmpty ? (firstIndent ?? indent) : indent
+            var lineHasWord = false
+            for word in paragraph.split(separator: " ") {
+                if lineHasWord && visibleCount(line) + 1 + visibleCount(word) > width {
+                    lines.append(line)
+                    line = indent
+                    lineHasWord = false
+                }
+                line += (lineHasWord ? " " : "") + word
+                lineHasWord = true
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func visibleCount<S: StringProtocol>(_ text: S) -> Int {
+        var count = 0
+        var escape = false
+        for scalar in text.unicodeScalars {
+            if escape {
+                if scalar == "m" { escape = false }
+            } else if scalar == "\u{1B}" {
+                escape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+}
+
+/// Writes to standard output or error in one go, bypassing stdio buffering.
+enum Output {
+    static func standard(_ text: String) {
+        writeAll(STDOUT_FILENO, text)
+    }
+
+    static func error(_ text: String) {
+        writeAll(STDERR_FILENO, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var copy = text
+        copy.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, base + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
