@@ -139,50 +139,64 @@
     return word.slice(0, n - 1);
   }
 
+  function pushRaw(raw, text, kind, joined) { raw.push({ t: text, k: kind, j: !!joined }); }
+
+  function classifyPiece(raw, piece, joined) {
+    if (isStatusShape(piece)) { pushRaw(raw, '', K_STATUS); return; }
+    if (isDottedDigits(piece)) {
+      var first = piece.charCodeAt(0);
+      var replyLike = piece.length === 3 && first >= 50 && first <= 53;
+      pushRaw(raw, '', replyLike ? K_REPLY_LIKE : K_NUMBER, joined);
+      return;
+    }
+    var words = pieces(piece, '.');
+    for (var w = 0; w < words.length; w++) {
+      var word = words[w], digits = true;
+      for (var i = 0; i < word.length; i++) if (!isDigitCode(word.charCodeAt(i))) { digits = false; break; }
+      if (digits) pushRaw(raw, '', K_NUMBER); else pushRaw(raw, singular(word), K_WORD);
+    }
+  }
+  function classifyColonFree(raw, atom) {
+    if (isIPv4(atom)) { pushRaw(raw, IP, K_PLACEHOLDER); return; }
+    if (isHostName(atom)) { pushRaw(raw, atom, K_HOST); return; }
+    var parts = pieces(atom, '-');
+    for (var p = 0; p < parts.length; p++) classifyPiece(raw, parts[p], p < parts.length - 1);
+  }
+  /** One atom (already lower-cased and trimmed) into raw tokens. */
+  function classify(raw, atom) {
+    // Fast paths, same outcome as the rules below: a plain word, or plain digits.
+    var letters = true, digits = true;
+    for (var i = 0; i < atom.length && (letters || digits); i++) {
+      var c = atom.charCodeAt(i);
+      if (!isLowerCode(c)) letters = false;
+      if (!isDigitCode(c)) digits = false;
+    }
+    if (letters) { pushRaw(raw, singular(atom), K_WORD); return; }
+    if (digits) {
+      var first = atom.charCodeAt(0);
+      pushRaw(raw, '', atom.length === 3 && first >= 50 && first <= 53 ? K_REPLY_LIKE : K_NUMBER, false);
+      return;
+    }
+    if (atom.indexOf('@') >= 0) { pushRaw(raw, EMAIL, K_PLACEHOLDER); return; }
+    if (atom.indexOf(':') < 0) { classifyColonFree(raw, atom); return; }
+    if (isIPv6(atom)) { pushRaw(raw, IP, K_PLACEHOLDER); return; }
+    var parts = pieces(atom, ':');
+    for (var p = 0; p < parts.length; p++) classifyColonFree(raw, parts[p]);
+  }
+  function flushAtom(raw, atom) {
+    var start = 0, end = atom.length;
+    while (start < end && isTrimmedCode(atom.charCodeAt(start))) start++;
+    while (end > start && isTrimmedCode(atom.charCodeAt(end - 1))) end--;
+    if (start < end) classify(raw, start === 0 && end === atom.length ? atom : atom.slice(start, end));
+  }
+  function isAtomOrApostrophe(c) { return c < 0x80 && (ASCII_ATOM[c] === 1 || c === 39 || c === 96); }
+  var APOSTROPHES = /['`]/g;
+
   /** Normalizer.tokens: the tokens of `text`, each {text, host}. */
   function tokenize(input) {
     var text = String(input).normalize('NFC');
     var raw = [];
     var atom = '';
-
-    function push(text, kind, joined) { raw.push({ t: text, k: kind, j: !!joined }); }
-    function classifyPiece(piece, joined) {
-      if (isStatusShape(piece)) { push('', K_STATUS); return; }
-      if (isDottedDigits(piece)) {
-        var first = piece.charCodeAt(0);
-        var replyLike = piece.length === 3 && first >= 50 && first <= 53;
-        push('', replyLike ? K_REPLY_LIKE : K_NUMBER, joined);
-        return;
-      }
-      var words = pieces(piece, '.');
-      for (var w = 0; w < words.length; w++) {
-        var word = words[w], digits = true;
-        for (var i = 0; i < word.length; i++) if (!isDigitCode(word.charCodeAt(i))) { digits = false; break; }
-        if (digits) push('', K_NUMBER); else push(singular(word), K_WORD);
-      }
-    }
-    function classifyColonFree(atom) {
-      if (isIPv4(atom)) { push(IP, K_PLACEHOLDER); return; }
-      if (isHostName(atom)) { push(atom, K_HOST); return; }
-      var parts = pieces(atom, '-');
-      for (var p = 0; p < parts.length; p++) classifyPiece(parts[p], p < parts.length - 1);
-    }
-    function classify(atom) {
-      if (atom.indexOf('@') >= 0) { push(EMAIL, K_PLACEHOLDER); return; }
-      if (atom.indexOf(':') < 0) { classifyColonFree(atom); return; }
-      if (isIPv6(atom)) { push(IP, K_PLACEHOLDER); return; }
-      var parts = pieces(atom, ':');
-      for (var p = 0; p < parts.length; p++) classifyColonFree(parts[p]);
-    }
-    function flush() {
-      if (!atom.length) return;
-      var start = 0, end = atom.length;
-      while (start < end && isTrimmedCode(atom.charCodeAt(start))) start++;
-      while (end > start && isTrimmedCode(atom.charCodeAt(end - 1))) end--;
-      if (start < end) classify(atom.slice(start, end));
-      atom = '';
-    }
-
     var n = text.length, index = 0;
     while (index < n) {
       var c = text.charCodeAt(index);
@@ -190,15 +204,23 @@
         if (c === 123) {
           var placeholder = placeholderAt(text, index);
           if (placeholder) {
-            flush();
-            push(placeholder[1], K_PLACEHOLDER);
+            if (atom) { flushAtom(raw, atom); atom = ''; }
+            pushRaw(raw, placeholder[1], K_PLACEHOLDER);
             index += placeholder[0].length;
             continue;
           }
         }
-        if (c === 39 || c === 96) { index++; continue; }
-        if (ASCII_ATOM[c]) atom += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text.charAt(index);
-        else flush();
+        if (isAtomOrApostrophe(c)) {
+          // A run of ASCII atom characters: lower-cased at once, apostrophes deleted.
+          var end = index + 1;
+          while (end < n && isAtomOrApostrophe(text.charCodeAt(end))) end++;
+          var run = text.slice(index, end);
+          if (run.indexOf("'") >= 0 || run.indexOf('`') >= 0) run = run.replace(APOSTROPHES, '');
+          atom += run.toLowerCase();
+          index = end;
+          continue;
+        }
+        if (atom) { flushAtom(raw, atom); atom = ''; }
         index++;
         continue;
       }
@@ -210,11 +232,12 @@
         var lower = ch.toLowerCase();
         // Swift keeps a scalar whose lower-case mapping is more than one scalar.
         atom += (lower.length === 1 || (lower.length === 2 && lower.codePointAt(0) > 0xffff)) ? lower : ch;
-      } else {
-        flush();
+      } else if (atom) {
+        flushAtom(raw, atom);
+        atom = '';
       }
     }
-    flush();
+    if (atom) flushAtom(raw, atom);
 
     var tokens = [];
     for (var r = 0; r < raw.length; r++) {
@@ -491,6 +514,8 @@
   // ---------------------------------------------------------------------------------------
   // The engine
 
+  var MAX_KEYWORD_WORDS = 12;
+
   var PERMANENCE = [
     { id: 'permanent', label: 'Permanent' },
     { id: 'transient', label: 'Transient' },
@@ -511,6 +536,8 @@
         termWeights.push(group[0]);
       });
     });
+    // Words only titles and summaries have (keyword tier); ids continue after the terms'.
+    if (data.words) data.words.split(' ').forEach(function (word) { vocabulary.push(word.normalize('NFC')); });
 
     var entries = [], phrases = [], phrasesByToken = new Map();
     var entriesByCode = new Map(), entriesByReason = new Map();
@@ -519,7 +546,9 @@
       var entry = {
         position: position, id: row[0], category: categories[row[1]], title: row[2], summary: row[3],
         reply: row[4], statusText: row[5], status: status, permanence: PERMANENCE[row[6]] || PERMANENCE[0],
-        reason: reasons[row[7]], generic: row[8] === 1, phraseTokens: []
+        reason: reasons[row[7]], generic: row[8] === 1, phraseTokens: [],
+        titleWords: (row[10] || []).map(function (id) { return vocabulary[id]; }),
+        summaryWords: (row[11] || []).map(function (id) { return vocabulary[id]; })
       };
       entry.path = entry.category + '/' + entry.id + '/index.html';
       row[9].forEach(function (ids) {
@@ -731,9 +760,9 @@
             if (!(weights.get(t) >= weight)) weights.set(t, weight);
           }
         }
-        add(tokenize(entry.summary).map(textOf), 1);
+        add(entry.summaryWords, 1);
         add(entry.phraseTokens, 2);
-        add(tokenize(entry.title).map(textOf), 3);
+        add(entry.titleWords, 3);
         weights.forEach(function (weight, term) {
           var list = postings.get(term);
           if (!list) { list = { entries: [], weights: [] }; postings.set(term, list); }
@@ -748,7 +777,10 @@
         if (!list) { list = []; byLength.set(term.length, list); }
         list.push(term);
       });
-      keyword = { postings: postings, terms: terms, byLength: byLength, scores: new Float64Array(entries.length), counts: new Uint16Array(entries.length) };
+      keyword = {
+        postings: postings, terms: terms, byLength: byLength,
+        scores: new Float64Array(entries.length), counts: new Uint16Array(entries.length), best: new Float64Array(entries.length)
+      };
       return keyword;
     }
 
@@ -782,7 +814,8 @@
       var text = String(query || '').trim();
       var result = { query: text, results: [], total: 0, matched: 0, codes: null, impliedReason: null, highlight: { terms: new Set(), prefix: null, codes: new Set() } };
       if (!text) return result;
-      var matched = match(text, Math.max(limit, 50));
+      // Every matcher result, so the count is true; only `limit` of them are shown.
+      var matched = match(text, entries.length);
       result.codes = matched.codes;
       result.impliedReason = matched.impliedReason;
       result.reason = matched.reason;
@@ -795,7 +828,7 @@
       });
       result.matched = results.length;
 
-      var words = [];
+      var words = [], keywordTotal = 0;
       matched.literals.forEach(function (token) { if (words.indexOf(token) < 0) words.push(token); });
       // Still typing when the box does not end in a space or punctuation: the last word may be a prefix.
       var typing = !!options.typing && /[\p{L}\p{M}\p{N}]$/u.test(String(query));
@@ -805,52 +838,75 @@
       words.forEach(function (word) { if (word.length > 1) result.highlight.terms.add(word); });
       if (partial) result.highlight.prefix = partial;
 
-      if (words.length) {
-        var index = keywordIndex(), scores = index.scores, counts = index.counts;
+      // A long paste is the matcher's job: all of its words will not be in one entry anyway.
+      if (words.length && words.length <= MAX_KEYWORD_WORDS) {
+        var index = keywordIndex(), scores = index.scores, counts = index.counts, best = index.best;
         scores.fill(0);
         counts.fill(0);
-        var usable = 0, touched = [];
+        // Each word with the terms it may stand for: itself, completions of the word being
+        // typed (two letters or more), or, failing both, terms one edit away.
+        var plans = [], usable = 0;
         for (var k = 0; k < words.length; k++) {
-          var word = words[k], expansions = [];
+          var word = words[k], expansions = [], size = 0;
           if (index.postings.has(word)) expansions.push([word, 1]);
-          if (word === partial) prefixTerms(word, 200).forEach(function (term) { expansions.push([term, 0.8]); });
+          if (word === partial && word.length >= 2) prefixTerms(word, 200).forEach(function (term) { expansions.push([term, 0.8]); });
           if (!expansions.length && letterCount(word) >= 5) typoTerms(word).forEach(function (term) { expansions.push([term, 0.6]); });
-          if (!expansions.length) { usable = -1; break; }
-          usable++;
-          var best = new Map();
+          if (!expansions.length) break;
           expansions.forEach(function (expansion) {
-            var list = index.postings.get(expansion[0]);
+            size += index.postings.get(expansion[0]).entries.length;
             if (expansion[1] < 1 && word.length > 1) result.highlight.terms.add(expansion[0]);
+          });
+          plans.push({ expansions: expansions, size: size });
+          usable++;
+        }
+        // Rarest word first, so an entry missing any word drops out early.
+        plans.sort(function (l, r) { return l.size - r.size; });
+        var touched = [];
+        for (var p = 0; p < plans.length && usable === words.length; p++) {
+          var marked = [];
+          plans[p].expansions.forEach(function (expansion) {
+            var list = index.postings.get(expansion[0]);
             var idf = Math.log(1 + entries.length / list.entries.length);
             for (var i = 0; i < list.entries.length; i++) {
-              var value = list.weights[i] * idf * expansion[1];
               var position = list.entries[i];
-              if (!(best.get(position) >= value)) best.set(position, value);
+              if (counts[position] !== p) continue; // missed an earlier word
+              var value = list.weights[i] * idf * expansion[1];
+              if (value > best[position]) {
+                if (best[position] === 0) marked.push(position);
+                best[position] = value;
+              }
             }
           });
-          best.forEach(function (value, position) {
-            if (counts[position] === k) { // matched every word so far
-              if (k === 0) touched.push(position);
-              counts[position] = k + 1;
-              scores[position] += value;
-            }
-          });
+          for (var m = 0; m < marked.length; m++) {
+            var hit = marked[m];
+            counts[hit] = p + 1;
+            scores[hit] += best[hit];
+            best[hit] = 0;
+          }
+          if (p === 0) touched = marked;
+          if (!marked.length) break;
         }
         if (usable === words.length) {
-          var found = [];
+          // Only the best `room` keyword results are kept (no object per match: a two-letter
+          // prefix can match thousands of entries on every keystroke); all are counted.
+          var room = Math.max(0, limit - results.length), top = [];
           for (var t = 0; t < touched.length; t++) {
             var position = touched[t];
             if (counts[position] !== words.length || listed.has(position)) continue;
+            keywordTotal++;
             var entry = entries[position], score = scores[position];
             if (matched.codes.status && entry.status && entry.status.s === matched.codes.status.s && entry.status.d === matched.codes.status.d) score += 2;
             if (matched.codes.reply !== null && entry.reply === matched.codes.reply) score += 0.5;
-            found.push({ entry: entry, tier: 'keyword', score: score });
+            if (room === 0 || (top.length === room && !keywordBefore(score, entry, top[top.length - 1]))) continue;
+            var at = top.length;
+            while (at > 0 && keywordBefore(score, entry, top[at - 1])) at--;
+            top.splice(at, 0, { entry: entry, tier: 'keyword', score: score });
+            if (top.length > room) top.pop();
           }
-          found.sort(function (l, r) { return r.score - l.score || l.entry.position - r.entry.position; });
-          results = results.concat(found);
+          results = results.concat(top);
         }
       }
-      result.total = results.length;
+      result.total = result.matched + keywordTotal;
       result.results = results.slice(0, limit);
       return result;
     }
@@ -876,7 +932,7 @@
         var status = code('enhanced', slug);
         result.push(status
           ? { label: statusText(codes.status), title: status[2], explanation: status[3], path: 'codes/' + slug + '/index.html' }
-          : { label: statusText(codes.status), title: 'Unregistered enhanced status code', explanation: classMeaning(codes.status.k), path: 'codes/index.html' });
+          : { label: statusText(codes.status), title: 'Unregistered enhanced status code', explanation: (classMeaning(codes.status.k) + ' ' + subjectMeaning(codes.status.s)).trim(), path: 'codes/index.html' });
       }
       return result;
     }
@@ -884,6 +940,12 @@
       var row = code('classes', digit);
       return row ? row[2] : '';
     }
+    function subjectMeaning(digit) {
+      var row = data.codes.subjects ? code('subjects', digit) : null;
+      return row ? 'Subject ' + digit + ', ' + row[1] + ': ' + row[2] : '';
+    }
+
+    keywordIndex();
 
     return {
       tokens: tokenize, extract: extract, match: match, search: search, explainCodes: explainCodes,
@@ -891,7 +953,13 @@
     };
   }
 
-  function textOf(token) { return token.text; }
+  /** Keyword tier order: higher score, then an entry about the cause in general (as in the
+   *  matcher), then knowledge-base order. */
+  function keywordBefore(score, entry, other) {
+    if (score !== other.score) return score > other.score;
+    if (entry.generic !== other.entry.generic) return entry.generic;
+    return entry.position < other.entry.position;
+  }
   function addTo(map, key, value) {
     var list = map.get(key);
     if (!list) { list = []; map.set(key, list); }
@@ -922,8 +990,17 @@
   var INDEX_GLOBAL = 'BounceKBSearchIndex';
 
   function start(document, window) {
+    if (window.BounceKBSearchStarted) return; // the script tag may appear twice
+    window.BounceKBSearchStarted = true;
     var script = document.currentScript;
     var root = script && script.src ? new URL('../', script.src).href : new URL('./', window.location.href).href;
+    if (!document.querySelector('form[data-search-page]')) {
+      // The results panel's styles; the search page links them itself.
+      var css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = root + 'assets/search.css';
+      document.head.appendChild(css);
+    }
     var engine = null, loading = false, waiting = [];
 
     function withEngine(callback) {
@@ -1024,7 +1101,7 @@
     /** The registry's words about the codes in a query nothing matched, with links to their pages. */
     function codeNode(list) {
       var box = element('div', 'search-codes');
-      box.appendChild(element('p', 'search-codes-lead', 'No entry matches, but the registry explains the code' + (list.length > 1 ? 's' : '') + ':'));
+      box.appendChild(element('p', 'search-codes-lead', 'What the code' + (list.length > 1 ? 's say' : ' says') + ' on its own:'));
       var dl = element('dl');
       list.forEach(function (info) {
         var term = element('dt');
@@ -1055,6 +1132,8 @@
       this.onShow = parts.onShow || function () {};
       this.active = -1;
       this.items = [];
+      // A combobox must be a text input (ARIA in HTML allows no role but searchbox on type=search).
+      if (input.type === 'search') input.type = 'text';
       input.setAttribute('role', 'combobox');
       input.setAttribute('aria-autocomplete', 'list');
       input.setAttribute('aria-expanded', 'false');

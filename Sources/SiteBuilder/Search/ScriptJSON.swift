@@ -1,0 +1,60 @@
+/// Compact JSON text meant to be embedded in a JavaScript file.
+///
+/// Strings are written in pure ASCII: every character outside printable ASCII becomes a `\u`
+/// escape (so the file reads the same whatever charset a browser assumes for it, and U+2028 and
+/// U+2029, which end a line in older JavaScript, never appear raw), and `<`, `>` and `&` are
+/// escaped too, so no text from content can spell `</script>` or `<!--` in the output.
+enum ScriptJSON {
+    static func string(_ text: String) -> String {
+        var result = "\""
+        result.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "<", ">", "&": result += hex(scalar.value)
+            default:
+                if scalar.value < 0x20 || scalar.value > 0x7E {
+                    if scalar.value > 0xFFFF {
+                        // Outside the BMP: a UTF-16 surrogate pair, as JavaScript strings hold it.
+                        let value = scalar.value - 0x10000
+                        result += hex(0xD800 + (value >> 10)) + hex(0xDC00 + (value & 0x3FF))
+                    } else {
+                        result += hex(scalar.value)
+                    }
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// A number that reads back as exactly the same Double (Swift prints the shortest such form).
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
+
+    static func number(_ value: Int) -> String { String(value) }
+
+    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+
+    static func strings(_ items: [String]) -> String { array(items.map(string)) }
+
+    /// An object with members in the order given (never a dictionary's order).
+    static func object(_ members: [(String, String)]) -> String {
+        "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

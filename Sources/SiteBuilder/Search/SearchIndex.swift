@@ -1,0 +1,196 @@
+import BounceKB
+
+/// The site search index, `assets/search-index.js`: a script that sets
+/// `globalThis.BounceKBSearchIndex` to the data templates/assets/search.js searches.
+///
+/// A script rather than a JSON file so that a site opened from disk works: browsers refuse to
+/// `fetch` `file://` URLs but run `<script>` files from them.
+///
+/// Everything the ranking uses is generated from `SearchExport` (the library's matcher) and
+/// nothing is restated here: weights, thresholds, code word lists, cues, what codes imply, and
+/// each entry's phrases as ids into a vocabulary grouped by rarity weight.
+///
+/// Format 1, one JSON object (members in this order):
+/// - `format`, `algorithm`: this layout's version and `SearchExport.algorithmVersion`.
+/// - `weights`: `Normalizer.Weights` under their snake_case coding keys.
+/// - `rules`: `strong`, `weak`, `weak_margin`, `expiry` (matcher thresholds), `scan` (bytes
+///   searched for codes), `keywords`, `blockers`, `units` (the code extractor's word lists),
+///   `replies` (`[code, implied reason or null]` for every registered reply code) and `statuses`
+///   (`[subject, detail, class 4, class 5]`, each a reason, `""` for "implies nothing" or null
+///   for "ask the reply code").
+/// - `reasons`, `categories`: ids that entries and cues refer to by position.
+/// - `terms`: `[weight, "token token …"]` groups; a token's id is its position over all groups.
+/// - `words`: `"token token …"`, tokens of titles and summaries that no phrase has; their ids
+///   continue after the terms'.
+/// - `cues`: `[reason, weight, "token token …"]`.
+/// - `entries`: `[id, category, title, summary, reply, status or "", permanence (0 permanent,
+///   1 transient, 2 none), reason, generic (0|1), [[token id, …] per phrase], [title token ids],
+///   [summary token ids]]`. Titles and summaries are tokenised here, by the library's
+///   normaliser, for the browser's keyword tier: it then needs no tokenising at load.
+/// - `codes`: what code pages say, for queries nothing matches: `reply` `[code, title,
+///   explanation]`, `enhanced` `[slug, label, title, explanation]`, `classes` and `subjects`
+///   `[digit, title, meaning]`.
+public enum SearchIndex {
+    /// Where the index is written, relative to the output folder.
+    public static let path = "assets/search-index.js"
+    /// The global variable the script sets.
+    public static let globalName = "BounceKBSearchIndex"
+    /// Version of the layout above.
+    public static let format = 1
+
+    /// The whole script.
+    public static func script(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> String {
+        "/* BounceKB site search index, written by `bouncekb build`. Do not edit: rebuild the site. */\n"
+            + "globalThis.\(globalName)=" + json(knowledgeBase: kb, codes: codes, export: export) + ";\n"
+    }
+
+    /// The index as JSON (see the type's documentation for the layout).
+    public static func json(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> String {
+        let index = export.index
+        let weights = export.weights
+
+        // Reasons and categories, referred to by position.
+        let reasons = Array(Set(index.entries.map(\.reason) + index.cues.map(\.reason))).sorted()
+        let reasonPosition = Dictionary(uniqueKeysWithValues: reasons.enumerated().map { ($1, $0) })
+        var categories = kb.categories.map(\.id)
+        for entry in kb.entries where !categories.contains(entry.category) { categories.append(entry.category) }
+        let categoryPosition = Dictionary(categories.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+
+        // The vocabulary, grouped by weight (heaviest first), tokens sorted within a group.
+        var weightOf: [String: Double] = [:]
+        for phrase in index.phrases {
+            for (token, weight) in zip(phrase.tokens, phrase.weights) { weightOf[token] = weight }
+        }
+        var groups: [Double: [String]] = [:]
+        for (token, weight) in weightOf { groups[weight, default: []].append(token) }
+        var termID: [String: Int] = [:]
+        var terms: [String] = []
+        for weight in groups.keys.sorted(by: >) {
+            let tokens = (groups[weight] ?? []).sorted()
+            for token in tokens { termID[token] = termID.count }
+            terms.append(ScriptJSON.array([ScriptJSON.number(weight), ScriptJSON.string(tokens.joined(separator: " "))]))
+        }
+
+        // Keyword tier: the distinct literal tokens of each title and summary.
+        func words(_ text: String) -> [String] {
+            var seen = Set<String>()
+            return export.normalizer.tokens(text).map(\.text).filter { !Normalizer.isPlaceholder($0) && seen.insert($0).inserted }
+        }
+        let entryWords = kb.entries.map { (title: words($0.title), summary: words($0.summary)) }
+        let extraWords = Set(entryWords.flatMap { $0.title + $0.summary }.filter { termID[$0] == nil }).sorted()
+        var wordID = termID
+        for word in extraWords { wordID[word] = wordID.count }
+        let wordsByID = Dictionary(zip(kb.entries.map(\.id), entryWords), uniquingKeysWith: { first, _ in first })
+        func ids(_ tokens: [String]) -> String { ScriptJSON.array(tokens.compactMap { wordID[$0].map(ScriptJSON.number) }) }
+
+        var phrasesByEntry = Array(repeating: [String](), count: index.entries.count)
+        for phrase in index.phrases where phrase.entry < phrasesByEntry.count {
+            phrasesByEntry[phrase.entry].append(ScriptJSON.array(phrase.tokens.map { ScriptJSON.number(termID[$0] ?? 0) }))
+        }
+
+        let entriesByID = Dictionary(kb.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var entries: [String] = []
+        entries.reserveCapacity(index.entries.count)
+        for (position, info) in index.entries.enumerated() {
+            guard let entry = entriesByID[info.id] else { continue }
+            let status = info.status.flatMap(StatusCode.init)?.description ?? ""
+            entries.append(ScriptJSON.array([
+                ScriptJSON.string(entry.id), ScriptJSON.number(categoryPosition[entry.category] ?? 0),
+                ScriptJSON.string(entry.title), ScriptJSON.string(entry.summary),
+                ScriptJSON.number(info.reply), ScriptJSON.string(status),
+                ScriptJSON.number(permanenceCode(entry.permanence)), ScriptJSON.number(reasonPosition[info.reason] ?? 0),
+                info.generic ? "1" : "0", ScriptJSON.array(phrasesByEntry[position]),
+                ids(wordsByID[entry.id]?.title ?? []), ids(wordsByID[entry.id]?.summary ?? []),
+            ]))
+        }
+
+        let cues = index.cues.map { cue in
+            ScriptJSON.array([
+                ScriptJSON.number(reasonPosition[cue.reason] ?? 0), ScriptJSON.number(cue.weight),
+                ScriptJSON.string(cue.tokens.joined(separator: " ")),
+            ])
+        }
+
+        return ScriptJSON.object([
+            ("format", ScriptJSON.number(format)),
+            ("algorithm", ScriptJSON.number(SearchExport.algorithmVersion)),
+            ("weights", weightsJSON(weights)),
+            ("rules", rulesJSON(export)),
+            ("reasons", ScriptJSON.strings(reasons)),
+            ("categories", ScriptJSON.strings(categories)),
+            ("terms", ScriptJSON.array(terms)),
+            ("words", ScriptJSON.string(extraWords.joined(separator: " "))),
+            ("cues", ScriptJSON.array(cues)),
+            ("entries", "[\n" + entries.joined(separator: ",\n") + "\n]"),
+            ("codes", codesJSON(codes)),
+        ])
+    }
+
+    static func permanenceCode(_ permanence: Permanence) -> Int {
+        switch permanence {
+        case .permanent: return 0
+        case .transient: return 1
+        case .none: return 2
+        }
+    }
+
+    private static func weightsJSON(_ weights: Normalizer.Weights) -> String {
+        ScriptJSON.object([
+            ("placeholder", weights.placeholder), ("minimum_coverage", weights.minimumCoverage),
+            ("minimum_run", weights.minimumRun), ("order", weights.order),
+            ("minimum_phrase_score", weights.minimumPhraseScore), ("extra_phrase", weights.extraPhrase),
+            ("status_exact", weights.statusExact), ("status_other_class", weights.statusOtherClass),
+            ("status_other_detail", weights.statusOtherDetail), ("status_other_subject", weights.statusOtherSubject),
+            ("reply_exact", weights.replyExact), ("reply_other_class", weights.replyOtherClass),
+            ("cue", weights.cue), ("cue_cap", weights.cueCap), ("code_prior", weights.codePrior),
+            ("minimum_reason_score", weights.minimumReasonScore), ("relative_cutoff", weights.relativeCutoff),
+            ("tie", weights.tie),
+        ].map { ($0.0, ScriptJSON.number($0.1)) })
+    }
+
+    private static func rulesJSON(_ export: SearchExport) -> String {
+        func outcome(_ value: SearchExport.StatusImplication.Outcome) -> String {
+            switch value {
+            case .reason(let reason): return ScriptJSON.string(reason)
+            case .none: return ScriptJSON.string("")
+            case .reply: return "null"
+            }
+        }
+        return ScriptJSON.object([
+            ("strong", ScriptJSON.number(export.strongPhraseScore)),
+            ("weak", ScriptJSON.number(export.weakPhraseScore)),
+            ("weak_margin", ScriptJSON.number(export.weakCueMargin)),
+            ("expiry", ScriptJSON.number(export.expiryCueScore)),
+            ("scan", ScriptJSON.number(export.maximumScan)),
+            ("keywords", ScriptJSON.strings(export.codeKeywords)),
+            ("blockers", ScriptJSON.strings(export.weakReplyBlockers)),
+            ("units", ScriptJSON.strings(export.unitWords)),
+            ("replies", ScriptJSON.array(export.replyCodes.map { ScriptJSON.array([ScriptJSON.number($0.code), ScriptJSON.optional($0.impliedReason)]) })),
+            ("statuses", ScriptJSON.array(export.statusImplications.map {
+                ScriptJSON.array([ScriptJSON.number($0.subject), ScriptJSON.number($0.detail), outcome($0.transient), outcome($0.permanent)])
+            })),
+        ])
+    }
+
+    private static func codesJSON(_ codes: CodeCatalog) -> String {
+        let replies = codes.replyCodes.compactMap { code -> String? in
+            guard let number = Int(code.slug) else { return nil }
+            return ScriptJSON.array([ScriptJSON.number(number), ScriptJSON.string(code.title), ScriptJSON.string(code.explanation)])
+        }
+        let enhanced = codes.enhancedCodes.map { code in
+            ScriptJSON.array([ScriptJSON.string(code.slug), ScriptJSON.string(code.label), ScriptJSON.string(code.title), ScriptJSON.string(code.explanation)])
+        }
+        let classes = (2...5).compactMap { digit -> String? in
+            codes.classMeaning(digit).map { ScriptJSON.array([ScriptJSON.number(digit), ScriptJSON.string($0.title), ScriptJSON.string($0.meaning)]) }
+        }
+        let subjects = (0...7).compactMap { digit -> String? in
+            codes.subjectMeaning(digit).map { ScriptJSON.array([ScriptJSON.number(digit), ScriptJSON.string($0.title), ScriptJSON.string($0.meaning)]) }
+        }
+        return ScriptJSON.object([
+            ("reply", ScriptJSON.array(replies)),
+            ("enhanced", ScriptJSON.array(enhanced)),
+            ("classes", ScriptJSON.array(classes)),
+            ("subjects", ScriptJSON.array(subjects)),
+        ])
+    }
+}

@@ -1,0 +1,83 @@
+import BounceKB
+import Foundation
+
+/// Site search: the index script (`assets/search-index.js`, see `SearchIndex`) and the search
+/// page (`search/index.html`, from the `search` template).
+///
+/// The search page lists every entry and every code, so the header's search form, which
+/// submits to it, still leads somewhere useful with JavaScript off; templates/assets/search.js
+/// replaces the list with results as the reader types.
+public enum SiteSearch {
+    /// The search page, relative to the output folder.
+    public static let pagePath = "search/index.html"
+    /// The template that renders it.
+    public static let templateName = "search"
+
+    /// The files search adds to a rendered site, and how many of them are pages. Without a
+    /// `search` template only the index is written.
+    public static func files(for renderer: SiteRenderer) throws -> (files: [OutputFile], pages: Int) {
+        let model = renderer.model
+        let export = SearchExport(matcher: Matcher(knowledgeBase: renderer.knowledgeBase))
+        var files = [OutputFile(path: SearchIndex.path, text: SearchIndex.script(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
+        guard renderer.templates.names.contains(templateName) else { return (files, 0) }
+        guard let html = renderer.templates.render(templateName, context: model.searchPageContext()) else {
+            throw SiteRenderError(message: "template \"\(templateName)\" is missing", path: pagePath)
+        }
+        files.append(OutputFile(path: pagePath, text: html))
+        return (files, 1)
+    }
+
+    /// Adds the search files to what the render step produced; the build's index step calls this.
+    static func add(to rendered: inout SiteBuilder.Rendered) throws {
+        let search = try files(for: rendered.renderer)
+        rendered.files += search.files
+        rendered.pages += search.pages
+    }
+}
+
+extension SiteModel {
+    /// The search page's context: the frame every page has, plus every entry by category and
+    /// every code, for the list shown without JavaScript (and before anything is typed).
+    func searchPageContext() -> [String: Any] {
+        let path = SiteSearch.pagePath
+        // The not-found page's context is the bare frame (no breadcrumbs, lists or navigation
+        // state); its own title, description and link base are replaced below.
+        var context = context(for: PageJob(path: path, kind: .notFound))
+        let links = Links(page: path, base: base)
+        var page: [String: Any] = [
+            "path": path, "canonical": false, "title": "Search",
+            "description": "Search \(kb.site.title) by bounce text, reply code, enhanced status code or words.",
+        ]
+        if let absolute = base.absolute { page["canonical"] = absolute + SitePaths.prettyURL(for: path) }
+        context["page"] = page
+        context["root"] = links.root
+        context["search"] = true
+        context["searchPage"] = true
+        context["searchStylesheetHref"] = links.to("\(SitePaths.assets)/search.css")
+        context["entryCountLabel"] = Self.count(kb.entries.count, "entry", "entries")
+        context["breadcrumbs"] = [
+            ["title": "Home", "last": false, "href": links.to(SitePaths.home)] as [String: Any],
+            ["title": "Search", "last": true, "href": false] as [String: Any],
+        ]
+
+        var byCategory: [String: [[String: Any]]] = [:]
+        for entry in kb.entries {
+            let card: [String: Any] = [
+                "title": entry.title, "href": links.to(SitePaths.entry(category: entry.category, id: entry.id)),
+                "reply": String(entry.reply), "status": entry.status ?? false,
+                "permanence": Self.permanence(entry.permanence),
+            ]
+            byCategory[entry.category, default: []].append(card)
+        }
+        context["searchCategories"] = kb.categories.compactMap { category -> [String: Any]? in
+            guard let entries = byCategory[category.id], !entries.isEmpty else { return nil }
+            return ["id": category.id, "title": category.title, "entries": entries]
+        }
+        let code: (CodeInfo) -> [String: Any] = { info in
+            ["label": info.label, "title": info.title, "href": links.to(SitePaths.code(slug: info.slug))]
+        }
+        context["searchReplyCodes"] = codes.replyCodes.map(code)
+        context["searchEnhancedCodes"] = codes.enhancedCodes.map(code)
+        return Self.withPresenceFlags(context)
+    }
+}
