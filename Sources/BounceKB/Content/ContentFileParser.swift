@@ -95,11 +95,11 @@ enum ContentFileParser {
                     continue
                 }
                 guard case .scalar(let raw, _) = field.value.kind, !field.value.isNull,
-                      !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                      !FastText.trimming(raw, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines).isEmpty else {
                     reader.error("reference \(field.key) must be text on the same line", at: field.value.location)
                     continue
                 }
-                let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = FastText.trimming(raw, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines)
                 if field.key == "title" {
                     title = value
                 } else {
@@ -165,7 +165,7 @@ enum ContentFileParser {
         let order = reader.integer("order", required: true, example: "order: 1")
         let summary = reader.text("summary", required: true, example: "summary: One line that says what the category holds.")
         diagnostics += reader.diagnostics
-        let description = split.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let description = FastText.trimming(split.body, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines)
         if description.isEmpty {
             diagnostics.append(.warning(
                 "the category has no description; write a paragraph after the front matter that says which bounces belong here",

@@ -9,53 +9,64 @@ extension ContentValidator {
     /// length, resolutions with nothing to do, match phrases too generic to identify a cause,
     /// and sections that are suspiciously short or long. Never errors.
     public static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:]) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        func report(_ entry: Entry, _ message: String, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) {
-            guard let source = sources[entry.id] else {
-                diagnostics.append(.warning(message, file: "content/\(entry.category)/\(entry.id).md"))
-                return
-            }
-            let location = heading.flatMap { source[keyPath: $0] } ?? source.bestLocation(of: field, item: item)
-            diagnostics.append(.warning(message, file: source.file, line: location.line, column: location.column))
-        }
-
-        for entry in kb.entries {
-            let summary = entry.summary
-            if summary.contains("\n") {
-                report(entry, "summary must be a single line; join the lines into one sentence", field: "summary")
-            } else if summary.count < summaryLength.lowerBound {
-                report(entry, "summary is only \(summary.count) characters; say in one sentence what happened and who refused the message (\(summaryLength.lowerBound)-\(summaryLength.upperBound) characters)", field: "summary")
-            } else if summary.count > summaryLength.upperBound {
-                report(entry, "summary is \(summary.count) characters; keep it to one sentence of at most \(summaryLength.upperBound) and move the rest into Details", field: "summary")
-            }
-
-            for (index, phrase) in entry.match.enumerated() {
-                if let problem = genericPhraseProblem(phrase) {
-                    report(entry, "match phrase '\(phrase)' is too generic to identify this cause (\(problem)); use the distinctive words around it in the bounce text", field: "match", item: index)
-                }
-            }
-
-            let detailsWords = wordCount(entry.details)
-            let resolutionWords = wordCount(entry.resolution)
-            if !entry.details.isEmpty && detailsWords < 20 {
-                report(entry, "Details has only \(detailsWords) words; explain what happened, at which SMTP step, and who refused the message", field: "title", at: \.detailsHeading)
-            } else if detailsWords > 600 {
-                report(entry, "Details has \(detailsWords) words; keep it under 600 by cutting background that does not help fix this bounce", field: "title", at: \.detailsHeading)
-            }
-            if !entry.resolution.isEmpty {
-                if resolutionWords < 15 {
-                    report(entry, "Resolution has only \(resolutionWords) words; give concrete steps and say whether to retry or stop mailing the address", field: "title", at: \.resolutionHeading)
-                } else if resolutionWords > 600 {
-                    report(entry, "Resolution has \(resolutionWords) words; keep it under 600 by focusing on the steps that fix this bounce", field: "title", at: \.resolutionHeading)
-                }
-                if !isActionable(entry.resolution) {
-                    report(entry, "Resolution has no actionable step; add a numbered list of steps, or sentences that start with a verb such as 'Check', 'Ask' or 'Stop'", field: "title", at: \.resolutionHeading)
-                }
-            }
-        }
-
+        // Entries are checked independently, so on all cores; results are joined in entry order.
+        var diagnostics = Parallel.map(kb.entries, minimumBatch: 32) { entry in
+            lintEntry(entry, source: sources[entry.id])
+        }.flatMap { $0 }
         for finding in ambiguousPairs(kb) {
-            report(finding.entry, finding.message, field: "match", item: finding.item)
+            diagnostics.append(lintWarning(finding.message, entry: finding.entry, source: sources[finding.entry.id], field: "match", item: finding.item))
+        }
+        return diagnostics
+    }
+
+    private static func lintWarning(_ message: String, entry: Entry, source: EntrySource?, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) -> Diagnostic {
+        guard let source else { return .warning(message, file: "content/\(entry.category)/\(entry.id).md") }
+        let location = heading.flatMap { source[keyPath: $0] } ?? source.bestLocation(of: field, item: item)
+        return .warning(message, file: source.file, line: location.line, column: location.column)
+    }
+
+    /// The warnings about one entry on its own (everything but ambiguous pairs).
+    private static func lintEntry(_ entry: Entry, source: EntrySource?) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func report(_ message: String, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) {
+            diagnostics.append(lintWarning(message, entry: entry, source: source, field: field, item: item, at: heading))
+        }
+
+        let summary = entry.summary
+        if FastText.containsLineFeed(summary) {
+            report("summary must be a single line; join the lines into one sentence", field: "summary")
+        } else if summary.count < summaryLength.lowerBound {
+            report("summary is only \(summary.count) characters; say in one sentence what happened and who refused the message (\(summaryLength.lowerBound)-\(summaryLength.upperBound) characters)", field: "summary")
+        } else if summary.count > summaryLength.upperBound {
+            report("summary is \(summary.count) characters; keep it to one sentence of at most \(summaryLength.upperBound) and move the rest into Details", field: "summary")
+        }
+
+        for (index, phrase) in entry.match.enumerated() {
+            if let problem = genericPhraseProblem(phrase) {
+                report("match phrase '\(phrase)' is too generic to identify this cause (\(problem)); use the distinctive words around it in the bounce text", field: "match", item: index)
+            }
+        }
+
+        // Each section is parsed and turned into plain text once, for the word count and the
+        // actionable-step check alike.
+        let detailsWords = entry.details.isEmpty ? 0 : wordCount(plainText: MarkdownDocument(entry.details).plainText())
+        if !entry.details.isEmpty && detailsWords < 20 {
+            report("Details has only \(detailsWords) words; explain what happened, at which SMTP step, and who refused the message", field: "title", at: \.detailsHeading)
+        } else if detailsWords > 600 {
+            report("Details has \(detailsWords) words; keep it under 600 by cutting background that does not help fix this bounce", field: "title", at: \.detailsHeading)
+        }
+        if !entry.resolution.isEmpty {
+            let document = MarkdownDocument(entry.resolution)
+            let plainText = document.plainText()
+            let resolutionWords = wordCount(plainText: plainText)
+            if resolutionWords < 15 {
+                report("Resolution has only \(resolutionWords) words; give concrete steps and say whether to retry or stop mailing the address", field: "title", at: \.resolutionHeading)
+            } else if resolutionWords > 600 {
+                report("Resolution has \(resolutionWords) words; keep it under 600 by focusing on the steps that fix this bounce", field: "title", at: \.resolutionHeading)
+            }
+            if !isActionable(listItemCount: document.listItemCount, plainText: plainText) {
+                report("Resolution has no actionable step; add a numbered list of steps, or sentences that start with a verb such as 'Check', 'Ask' or 'Stop'", field: "title", at: \.resolutionHeading)
+            }
         }
         return diagnostics
     }
@@ -115,9 +126,14 @@ extension ContentValidator {
     /// Why `phrase` is too generic to be evidence for one cause, or nil when it is specific enough.
     static func genericPhraseProblem(_ phrase: String) -> String? {
         var core = phrase
-        for placeholder in ContentRules.placeholders { core = core.replacingOccurrences(of: placeholder, with: " ") }
+        // Only a phrase with a brace can hold a placeholder; Foundation's replacement is slow and
+        // returns a bridged string that is slow to split, so it is skipped when it cannot match.
+        if phrase.utf8.contains(UInt8(ascii: "{")) {
+            for placeholder in ContentRules.placeholders { core = core.replacingOccurrences(of: placeholder, with: " ") }
+            core = String(decoding: Array(core.utf8), as: UTF8.self)
+        }
         let rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
-        let words = rawWords.map { $0.trimmingCharacters(in: .punctuationCharacters) }.filter { !$0.isEmpty }
+        let words = rawWords.map { FastText.trimming($0, .punctuationCharacters, ascii: FastText.punctuation) }.filter { !$0.isEmpty }
         if words.isEmpty { return "it has no words besides placeholders" }
         // Digits ("5.7.1", "tss04") or symbols other than sentence punctuation ("rtr:bl", "[ticket#")
         // mark a code or tag, which identifies a cause even when short.
@@ -134,14 +150,23 @@ extension ContentValidator {
     /// clause that starts with an imperative verb.
     static func isActionable(_ markdown: String) -> Bool {
         let document = MarkdownDocument(markdown)
-        if document.listItemCount > 0 { return true }
-        let clauses = document.plainText().split(whereSeparator: { ".!?;:,\n".contains($0) })
+        return isActionable(listItemCount: document.listItemCount, plainText: document.plainText())
+    }
+
+    /// `isActionable(_:)` for a document already parsed: its list items and its plain text.
+    static func isActionable(listItemCount: Int, plainText: String) -> Bool {
+        if listItemCount > 0 { return true }
+        let clauses = plainText.split(whereSeparator: { ".!?;:,\n".contains($0) })
         return clauses.contains { clause in
             guard let first = clause.split(whereSeparator: { $0.isWhitespace }).first else { return false }
-            let word = first.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.symbols))
+            let word = FastText.trimming(first.lowercased(), punctuationAndSymbols, ascii: asciiPunctuationAndSymbols)
             return imperativeVerbs.contains(word)
         }
     }
+
+    /// What is trimmed off the first word of a clause before it is compared with the verbs.
+    private static let punctuationAndSymbols = CharacterSet.punctuationCharacters.union(.symbols)
+    private static let asciiPunctuationAndSymbols = FastText.ASCIISet(punctuationAndSymbols)
 
     static let imperativeVerbs: Set<String> = [
         "add", "adjust", "allow", "ask", "avoid", "call", "change", "check", "clean", "compare", "configure",
@@ -155,8 +180,8 @@ extension ContentValidator {
         "unsubscribe", "update", "upgrade", "use", "verify", "wait", "watch", "write",
     ]
 
-    private static func wordCount(_ markdown: String) -> Int {
-        guard !markdown.isEmpty else { return 0 }
-        return MarkdownDocument(markdown).plainText().split(whereSeparator: { $0.isWhitespace }).count
+    /// Words of a section's plain text (`MarkdownDocument.plainText()`).
+    static func wordCount(plainText: String) -> Int {
+        FastText.wordCount(plainText)
     }
 }

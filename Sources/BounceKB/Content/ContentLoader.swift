@@ -56,6 +56,17 @@ public struct ContentLoader: Sendable {
         var parsed: ContentFileParser.ParsedEntry
     }
 
+    /// An entry file found while walking the folders, parsed once the walk is done.
+    private struct PendingEntry {
+        var id: String
+        var category: String
+        /// The file's path on disk.
+        var path: String
+        /// The file's path as shown in diagnostics.
+        var file: String
+        var folderHasCategory: Bool
+    }
+
     /// Reads and checks everything under `contentDirectory`.
     public func load() -> ContentLoadResult {
         var diagnostics: [Diagnostic] = []
@@ -63,7 +74,7 @@ public struct ContentLoader: Sendable {
         let rootDisplay = display(root, isDirectory: true)
         var site: Site?
         var categories: [Category] = []
-        var loadedEntries: [LoadedEntry] = []
+        var pendingEntries: [PendingEntry] = []
         var categoryFolderCount = 0
         var sawSiteFile = false
 
@@ -79,7 +90,7 @@ public struct ContentLoader: Sendable {
             switch ContentFileReader.kind(of: url.path) {
             case .directory:
                 categoryFolderCount += 1
-                loadCategoryFolder(url, id: name, categories: &categories, entries: &loadedEntries, diagnostics: &diagnostics)
+                loadCategoryFolder(url, id: name, categories: &categories, entries: &pendingEntries, diagnostics: &diagnostics)
             case _ where name == "site.yml":
                 sawSiteFile = true
                 switch ContentFileReader.readFile(path: url.path, display: path).flatMap({ SourceText.decode($0, file: path) }) {
@@ -106,6 +117,11 @@ public struct ContentLoader: Sendable {
             diagnostics.append(.error(
                 "missing site.yml; create it with 'title:', 'description:', 'base_url: /' and 'language: en'",
                 file: display(root.appendingPathComponent("site.yml"))))
+        }
+
+        // Entry files are independent of each other: parse them on all cores, results in walk order.
+        let loadedEntries = Parallel.map(pendingEntries) { pending in
+            LoadedEntry(id: pending.id, file: pending.file, folderHasCategory: pending.folderHasCategory, parsed: Self.parseEntryFile(pending))
         }
 
         // Ids must be unique across categories: report each copy, keep the first one found.
@@ -169,7 +185,7 @@ public struct ContentLoader: Sendable {
             categoryFolderCount: categoryFolderCount)
     }
 
-    private func loadCategoryFolder(_ folder: URL, id: String, categories: inout [Category], entries: inout [LoadedEntry], diagnostics: inout [Diagnostic]) {
+    private func loadCategoryFolder(_ folder: URL, id: String, categories: inout [Category], entries: inout [PendingEntry], diagnostics: inout [Diagnostic]) {
         let folderDisplay = display(folder, isDirectory: true)
         if !ContentRules.isKebabCase(id) {
             diagnostics.append(.error(
@@ -199,13 +215,16 @@ public struct ContentLoader: Sendable {
         }
 
         var entryCount = 0
+        // Paths built as strings: URL manipulation costs microseconds per call, per file.
+        let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         for name in listing(folder, display: folderDisplay, diagnostics: &diagnostics) where name != "_index.md" {
-            let url = folder.appendingPathComponent(name)
-            let path = display(url)
-            if case .directory = ContentFileReader.kind(of: url.path) {
+            let filePath = folderPath + name
+            // A folder shown as "./" is the display root itself, whose files are shown bare.
+            let path = folderDisplay == "./" ? display(URL(fileURLWithPath: filePath)) : folderDisplay + name
+            if case .directory = ContentFileReader.kind(of: filePath) {
                 diagnostics.append(.warning(
                     "stray folder is ignored: category folders hold only <id>.md entries and _index.md; move its files up into \(folderDisplay)",
-                    file: display(url, isDirectory: true)))
+                    file: display(URL(fileURLWithPath: filePath), isDirectory: true)))
                 continue
             }
             guard name.hasSuffix(".md") else {
@@ -222,17 +241,20 @@ public struct ContentLoader: Sendable {
                     "invalid id '\(entryID)': entry file names must be kebab-case (lower-case letters, digits, single hyphens); rename it to '\(ContentRules.kebabCased(entryID)).md'",
                     file: path))
             }
-            let parsed: ContentFileParser.ParsedEntry
-            switch ContentFileReader.readFile(path: url.path, display: path).flatMap({ SourceText.decode($0, file: path) }) {
-            case .success(let text):
-                parsed = ContentFileParser.parseEntry(text, id: entryID, category: id, file: path)
-            case .failure(let diagnostic):
-                parsed = ContentFileParser.ParsedEntry(entry: nil, source: EntrySource(file: path), diagnostics: [diagnostic])
-            }
-            entries.append(LoadedEntry(id: entryID, file: path, folderHasCategory: hasCategory, parsed: parsed))
+            entries.append(PendingEntry(id: entryID, category: id, path: filePath, file: path, folderHasCategory: hasCategory))
         }
         if entryCount == 0 && hasCategory {
             diagnostics.append(.warning("category has no entries yet; add <id>.md files or remove the folder", file: folderDisplay))
+        }
+    }
+
+    /// Reads and parses one entry file; safe to run on several threads at once.
+    private static func parseEntryFile(_ pending: PendingEntry) -> ContentFileParser.ParsedEntry {
+        switch ContentFileReader.readFile(path: pending.path, display: pending.file).flatMap({ SourceText.decode($0, file: pending.file) }) {
+        case .success(let text):
+            return ContentFileParser.parseEntry(text, id: pending.id, category: pending.category, file: pending.file)
+        case .failure(let diagnostic):
+            return ContentFileParser.ParsedEntry(entry: nil, source: EntrySource(file: pending.file), diagnostics: [diagnostic])
         }
     }
 

@@ -19,6 +19,20 @@ public enum ContentValidator {
         let allIDs = Set(entryIDs).union(unloadedEntryIDs)
         let suggestionIDs = allIDs.sorted()
         let reasonIDs = kb.reasons.map(\.id)
+        // Entry ids per category, built on first use (only `category/id` related items need them):
+        // scanning every entry for every such item would make validation quadratic.
+        var idsByCategory: [String: (ordered: [String], set: Set<String>)]?
+        func ids(in category: String) -> (ordered: [String], set: Set<String>) {
+            if idsByCategory == nil {
+                var table: [String: (ordered: [String], set: Set<String>)] = [:]
+                for entry in kb.entries {
+                    table[entry.category, default: ([], [])].ordered.append(entry.id)
+                    table[entry.category, default: ([], [])].set.insert(entry.id)
+                }
+                idsByCategory = table
+            }
+            return idsByCategory?[category] ?? ([], [])
+        }
 
         for entry in kb.entries {
             let source = sources[entry.id] ?? EntrySource(file: "content/\(entry.category)/\(entry.id).md")
@@ -117,12 +131,12 @@ public enum ContentValidator {
                         report(.error, message, field: "related", item: index)
                         continue
                     }
-                    let inCategory = kb.entries.filter { $0.category == category }.map(\.id)
-                    if !inCategory.contains(id) && !unloadedEntryIDs.contains(id) {
+                    let inCategory = ids(in: category)
+                    if !inCategory.set.contains(id) && !unloadedEntryIDs.contains(id) {
                         var message = "unknown related id '\(id)' in category '\(category)'"
                         if let elsewhere = kb.entry(id) {
                             message += "; it is in category '\(elsewhere.category)', so write '\(elsewhere.id)'"
-                        } else if let suggestion = Suggestions.closest(to: id, in: inCategory) {
+                        } else if let suggestion = Suggestions.closest(to: id, in: inCategory.ordered) {
                             message += "; did you mean '\(category)/\(suggestion)'?"
                         }
                         report(.error, message, field: "related", item: index)

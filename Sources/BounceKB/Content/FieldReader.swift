@@ -46,14 +46,14 @@ struct FieldReader {
             error("\(key) must be text, not \(value.shapeName); write it on the same line, e.g. '\(example)'", at: value.location)
             return nil
         }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = FastText.trimming(raw, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines)
         if value.isNull || trimmed.isEmpty {
             if required {
                 error("\(key) is empty; write a value after '\(key):', e.g. '\(example)'", at: value.location)
             }
             return required ? nil : ""
         }
-        if singleLine && trimmed.contains("\n") {
+        if singleLine && FastText.containsLineFeed(trimmed) {
             error("\(key) must be a single line; write it on the same line as '\(key):'", at: value.location)
             return nil
         }
@@ -71,7 +71,7 @@ struct FieldReader {
             error("\(key) must be a whole number such as \(example.split(separator: " ").last ?? ""), not \(value.shapeName)", at: value.location)
             return nil
         }
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = FastText.trimming(raw, .whitespaces, ascii: FastText.whitespaces)
         let isDigits = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } && digits.contains(text.count)
         guard isDigits, let number = Int(text) else {
             error("\(key) must be a whole number such as \(example.split(separator: " ").last ?? ""); '\(raw)' is not", at: value.location)
@@ -97,7 +97,7 @@ struct FieldReader {
         for item in items {
             switch item.kind {
             case .scalar(let raw, _) where !item.isNull:
-                let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = FastText.trimming(raw, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines)
                 if trimmed.isEmpty {
                     error("empty item in \(key); delete it or write a value", at: item.location)
                 } else {

@@ -34,11 +34,14 @@ struct SourceText {
 
     init(_ text: String) {
         var normalised = text
-        if normalised.contains("\r") {
+        // Bytes, not characters: "\r\n" is one Character, and walking grapheme clusters is slow.
+        if normalised.utf8.contains(0x0D) {
             normalised = normalised.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            // Foundation hands back a bridged string; a native copy keeps later scans fast.
+            normalised = String(decoding: Array(normalised.utf8), as: UTF8.self)
         }
         self.text = normalised
-        lines = normalised.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = FastText.lines(normalised)
     }
 
     /// Decodes `bytes` as UTF-8, or describes where the first invalid byte is.
@@ -57,7 +60,8 @@ struct SourceText {
                     + "cannot be decoded; save the file with UTF-8 encoding",
                 file: file, line: line, column: column))
         }
-        return .success(SourceText(String(decoding: content, as: UTF8.self)))
+        // Decoded from a buffer pointer: the generic ArraySlice path validates byte by byte.
+        return .success(SourceText(content.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }))
     }
 
     /// The offset (in the original byte array) of the first byte that does not start a valid
@@ -140,7 +144,8 @@ enum ContentFileReader {
         }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // Uninitialised: read(2) fills what is used; zeroing 64 KiB for every file is wasted work.
+        var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {

@@ -29,21 +29,146 @@ public enum APIWriter {
     /// - Parameter generator: the program and version recorded in the files, e.g. "bouncekb 1.0.0".
     ///   Keep it free of build dates so that builds stay byte-identical.
     public static func files(for kb: KnowledgeBase, generator: String) throws -> [(path: String, contents: Data)] {
+        try checkIDs(kb)
+        // Each entry's record is written once and used twice: as entries/<id>.json and, indented,
+        // inside entries.json. Records are independent, so they are made on all cores.
+        let site = kb.site
+        let records = Parallel.map(kb.entries, minimumBatch: 32) { entry in
+            entryRecordJSON(entry, site: site, sections: EntrySections(entry, plainText: true))
+        }
+        let frame = try entriesDocumentFrame(for: kb, generator: generator)
+        var entries = frame.head
+        for (index, record) in records.enumerated() { appendEntry(record, index: index, to: &entries) }
+        entries += frame.tail(hasEntries: !records.isEmpty)
+        var files: [(path: String, contents: Data)] = [(entriesPath, Data(entries))]
+        files += try fixedFiles(for: kb, generator: generator)
+        for (entry, record) in zip(kb.entries, records) {
+            files.append((entryPath(entry.id), Data(record + [0x0A])))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Throws `Failure.unsafeEntryID` for the first entry whose id cannot be a file name.
+    static func checkIDs(_ kb: KnowledgeBase) throws {
         for entry in kb.entries where !isSafeID(entry.id) {
             throw Failure.unsafeEntryID(entry.id)
         }
-        let document = APIDocument(knowledgeBase: kb, generator: generator)
-        var files: [(path: String, contents: Data)] = [
-            (entriesPath, try encode(document)),
-            (codesPath, try encode(CodesDocument(knowledgeBase: kb, generator: generator))),
+    }
+
+    /// The files whose size does not grow with every entry's text: `codes.json` and the schemas.
+    static func fixedFiles(for kb: KnowledgeBase, generator: String) throws -> [(path: String, contents: Data)] {
+        [
+            (codesPath, try codesJSON(for: kb, generator: generator)),
             ("\(root)/schema/entries.schema.json", try encode(APISchemas.entries)),
             ("\(root)/schema/entry.schema.json", try encode(APISchemas.entry)),
             ("\(root)/schema/codes.schema.json", try encode(APISchemas.codes)),
         ]
-        for record in document.entries {
-            files.append((entryPath(record.id), try encode(record)))
+    }
+
+    /// `entries.json` around its entries: the document without entries as `JSONEncoder` writes
+    /// it, cut open where the entries go. The file is `head`, then each record through
+    /// `appendEntry`, then `tail(hasEntries:)`.
+    struct EntriesFrame {
+        /// Up to and including `"entries" : [`.
+        var head: [UInt8]
+        /// From the blank line of the empty list on.
+        var rest: [UInt8]
+
+        func tail(hasEntries: Bool) -> [UInt8] {
+            // Without entries the list keeps its blank line; with entries it goes.
+            hasEntries ? Array(rest.dropFirst()) : rest
         }
-        return files.sorted { $0.path < $1.path }
+    }
+
+    static func entriesDocumentFrame(for kb: KnowledgeBase, generator: String) throws -> EntriesFrame {
+        let empty = KnowledgeBase(site: kb.site, categories: kb.categories, reasons: kb.reasons, entries: [])
+        let bytes = [UInt8](try encode(APIDocument(knowledgeBase: empty, generator: generator)))
+        // The only raw line feeds are layout, so this is the top-level member.
+        let marker = Array("\n  \"entries\" : [".utf8)
+        guard let start = firstIndex(of: marker, in: bytes) else {
+            throw CocoaError(.coderInvalidValue)
+        }
+        let cut = start + marker.count
+        return EntriesFrame(head: Array(bytes[..<cut]), rest: Array(bytes[cut...]))
+    }
+
+    /// Appends the `index`-th record (from `entryRecordJSON`) to `entries.json`'s list.
+    static func appendEntry(_ record: [UInt8], index: Int, to output: inout [UInt8]) {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        output.append(0x0A)
+        PrettyJSON.indented(record, by: 4, into: &output)
+    }
+
+    /// `codes.json`: `CodesDocument` as `JSONEncoder` writes it, except that the entry id lists,
+    /// which grow with the knowledge base, are written directly. `JSONEncoder` writes the
+    /// document with a placeholder in each list, and each placeholder is replaced by its ids.
+    static func codesJSON(for kb: KnowledgeBase, generator: String) throws -> Data {
+        var document = CodesDocument(knowledgeBase: kb, generator: generator)
+        let original = document
+        var lists: [[String]] = []
+        func placeholder(_ ids: inout [String]) {
+            lists.append(ids)
+            ids = ["\u{1}\(lists.count - 1)"]
+        }
+        for index in document.replyCodes.indices { placeholder(&document.replyCodes[index].entries) }
+        for index in document.enhancedCodes.indices {
+            placeholder(&document.enhancedCodes[index].entries)
+            for variant in document.enhancedCodes[index].variants.indices { placeholder(&document.enhancedCodes[index].variants[variant].entries) }
+        }
+        for index in document.unregisteredStatuses.indices { placeholder(&document.unregisteredStatuses[index].entries) }
+        let encoded = [UInt8](try encode(document))
+
+        // A placeholder is the only element of its list: `[`, LF, indent, "\u0001N", LF, indent, `]`.
+        let open = Array("\"\\u0001".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(encoded.count + lists.reduce(0) { $0 + $1.count * 24 })
+        var position = 0
+        var replaced = 0
+        while let found = firstIndex(of: open, in: encoded, from: position) {
+            var digitsEnd = found + open.count
+            var number = 0
+            while digitsEnd < encoded.count, encoded[digitsEnd] >= UInt8(ascii: "0"), encoded[digitsEnd] <= UInt8(ascii: "9") {
+                number = number * 10 + Int(encoded[digitsEnd] - UInt8(ascii: "0"))
+                digitsEnd += 1
+            }
+            guard number == replaced, number < lists.count, digitsEnd < encoded.count, encoded[digitsEnd] == UInt8(ascii: "\"") else {
+                // Not the expected layout: fall back to encoding the whole document.
+                return try encode(original)
+            }
+            var lineStart = found
+            while lineStart > 0 && encoded[lineStart - 1] == UInt8(ascii: " ") { lineStart -= 1 }
+            let indent = Array(encoded[lineStart..<found])
+            let ids = lists[number]
+            if ids.isEmpty {
+                output.append(contentsOf: encoded[position..<lineStart])
+            } else {
+                output.append(contentsOf: encoded[position..<found])
+                for (offset, id) in ids.enumerated() {
+                    if offset > 0 {
+                        output.append(contentsOf: [UInt8(ascii: ","), 0x0A])
+                        output.append(contentsOf: indent)
+                    }
+                    var json = PrettyJSON(capacity: id.utf8.count + 2)
+                    json.string(id)
+                    output.append(contentsOf: json.bytes)
+                }
+            }
+            position = digitsEnd + 1
+            replaced += 1
+        }
+        guard replaced == lists.count else { return try encode(original) }
+        output.append(contentsOf: encoded[position...])
+        return Data(output)
+    }
+
+    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
+        var index = start
+        while index + pattern.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// `api/v1/entries.json`.

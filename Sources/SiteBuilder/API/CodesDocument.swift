@@ -156,6 +156,16 @@ public struct CodesDocument: Encodable, Equatable, Sendable {
         let statuses: [(id: String, code: StatusCode)] = entries.compactMap { entry in
             entry.status.flatMap(StatusCode.init).map { (entry.id, $0) }
         }
+        // Entry ids per code, in knowledge-base order, built in one pass: filtering all entries
+        // for each of the registry's several hundred codes made this the slowest part of the API.
+        var idsByReply: [Int: [String]] = [:]
+        for entry in entries { idsByReply[entry.reply, default: []].append(entry.id) }
+        var idsByStatus: [StatusCode: [String]] = [:]
+        var idsByPattern: [String: [String]] = [:]
+        for status in statuses {
+            idsByStatus[status.code, default: []].append(status.id)
+            idsByPattern[status.code.pattern, default: []].append(status.id)
+        }
 
         func variant(_ code: StatusCode) -> VariantRecord {
             let explanation = CodeRegistry.explain(reply: nil, status: code)
@@ -165,7 +175,7 @@ public struct CodesDocument: Encodable, Equatable, Sendable {
                 subjectMeaning: explanation.subjectMeaning,
                 permanence: explanation.permanence,
                 impliedReason: explanation.impliedReason,
-                entries: statuses.filter { $0.code == code }.map(\.id)
+                entries: idsByStatus[code] ?? []
             )
         }
 
@@ -185,7 +195,7 @@ public struct CodesDocument: Encodable, Equatable, Sendable {
                 classMeaning: CodeRegistry.classMeaning(info.code / 100), permanence: info.permanence,
                 impliedReason: CodeRegistry.explain(reply: info.code, status: nil).impliedReason,
                 url: url, absoluteURL: absoluteBase.map { $0 + url },
-                entries: entries.filter { $0.reply == info.code }.map(\.id)
+                entries: idsByReply[info.code] ?? []
             )
         }
         enhancedCodes = CodeRegistry.enhancedCodes.map { info in
@@ -196,7 +206,7 @@ public struct CodesDocument: Encodable, Equatable, Sendable {
                 replacedBy: info.replacedBy, subjectTitle: CodeRegistry.subjectTitle(info.subject),
                 subjectMeaning: CodeRegistry.subjectMeaning(info.subject), impliedReason: info.impliedReason,
                 url: url, absoluteURL: absoluteBase.map { $0 + url },
-                entries: statuses.filter { $0.code.pattern == info.pattern }.map(\.id),
+                entries: idsByPattern[info.pattern] ?? [],
                 variants: [2, 4, 5].compactMap { info.code(klass: $0) }.map(variant)
             )
         }

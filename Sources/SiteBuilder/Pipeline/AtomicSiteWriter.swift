@@ -45,6 +45,11 @@ public struct AtomicSiteWriter: Sendable {
             throw failure("cannot create the folder that holds the output: \(error.localizedDescription)")
         }
         let temporary = parent.appendingPathComponent(".\(name).tmp-\(Self.randomSuffix())")
+        // From here on SIGINT, SIGTERM and SIGHUP only set a flag: the write stops at the next
+        // file, the temporary folder is removed, and then the process ends by the signal (see
+        // `WriteInterruption`), so an interrupted build never leaves a half-written folder.
+        WriteInterruption.begin()
+        defer { WriteInterruption.end(output: displayPath) }
         do {
             try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {
@@ -54,6 +59,9 @@ public struct AtomicSiteWriter: Sendable {
         do throws(BuildFailure) {
             let bytes = try writeAll(files, into: temporary)
             try carryOverPreservedFiles(into: temporary, produced: Set(files.map(\.path)))
+            if let signal = WriteInterruption.received {
+                throw failure("interrupted by \(WriteInterruption.name(of: signal))")
+            }
             try swapIn(temporary)
             return bytes
         } catch {
@@ -92,7 +100,7 @@ public struct AtomicSiteWriter: Sendable {
         let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var index = chunk
-            while index < count {
+            while index < count && WriteInterruption.received == nil {
                 slots[index] = Self.writeFile(files[index].contents, to: folder.appendingPathComponent(files[index].path).path)
                 index += chunks
             }
@@ -145,6 +153,13 @@ public struct AtomicSiteWriter: Sendable {
             guard rename(temporary.path, output.path) == 0 else {
                 throw failure("cannot move the new site into place: \(String(cString: strerror(errno)))")
             }
+            return
+        }
+        // One atomic exchange where the system has it: there is no moment without an output
+        // folder, even if the process is killed outright between two steps.
+        if Self.exchange(temporary.path, output.path) {
+            // `temporary` now holds the previous site.
+            try? fileManager.removeItem(at: temporary)
             return
         }
         let backup = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(Self.randomSuffix())")
@@ -211,6 +226,97 @@ public struct AtomicSiteWriter: Sendable {
 
     private static func randomSuffix() -> String {
         String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// Swaps two paths atomically with Linux's `renameat2(RENAME_EXCHANGE)`; false where that is
+    /// unavailable (other systems, old kernels, file systems without it), and the caller falls
+    /// back to two renames.
+    private static func exchange(_ first: String, _ second: String) -> Bool {
+        #if os(Linux)
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let atCurrentDirectory: Int32 = -100, renameExchange: UInt32 = 2
+        return renameat2(atCurrentDirectory, first, atCurrentDirectory, second, renameExchange) == 0
+        #else
+        return false
+        #endif
+    }
+}
+
+/// Defers SIGINT, SIGTERM and SIGHUP while a site is written, so that an interrupted build can
+/// remove its temporary folder before it ends.
+///
+/// While any write is in progress, the three signals only record themselves (signals the
+/// process was told to ignore stay ignored). When the last write ends, the previous handlers
+/// come back and a recorded signal is raised again, so the process ends as that signal says
+/// (the shell reports 130 for SIGINT, 143 for SIGTERM) after saying what became of the output.
+enum WriteInterruption {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var active = 0
+    nonisolated(unsafe) private static var previous: [Int32: sigaction] = [:]
+    // Written by the signal handler, read by the writer threads; a plain aligned Int32 store is
+    // all a handler may safely do.
+    nonisolated(unsafe) private static var signalled: Int32 = 0
+
+    /// The signal that arrived during the write, if any.
+    static var received: Int32? {
+        let value = signalled
+        return value == 0 ? nil : value
+    }
+
+    static func begin() {
+        lock.lock()
+        defer { lock.unlock() }
+        active += 1
+        guard active == 1 else { return }
+        signalled = 0
+        for number in signals {
+            var old = sigaction()
+            guard sigaction(number, nil, &old) == 0 else { continue }
+            // SIG_IGN is the handler value 1; a signal the process ignores stays ignored.
+            if let handler = old.__sigaction_handler.sa_handler, unsafeBitCast(handler, to: Int.self) == 1 { continue }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in WriteInterruption.record(number) }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            if sigaction(number, &action, nil) == 0 { previous[number] = old }
+        }
+    }
+
+    private static func record(_ number: Int32) {
+        if signalled == 0 { signalled = number }
+    }
+
+    /// Restores the handlers; if a signal arrived, reports it and raises it again.
+    static func end(output: String) {
+        lock.lock()
+        active -= 1
+        guard active == 0 else {
+            lock.unlock()
+            return
+        }
+        for (number, var old) in previous { sigaction(number, &old, nil) }
+        previous = [:]
+        let number = signalled
+        signalled = 0
+        lock.unlock()
+        guard number != 0 else { return }
+        let program = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bouncekb"
+        let message = "\(program): interrupted by \(name(of: number)) while writing the site; \(output) was left complete "
+            + "(the previous site, or the new one if it was already in place) and the temporary folder was removed\n"
+        FileHandle.standardError.write(Data(message.utf8))
+        raise(number)
+    }
+
+    static func name(of number: Int32) -> String {
+        switch number {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(number)"
+        }
     }
 }
 

@@ -7,19 +7,36 @@ public enum HTML {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe in element
     /// content and in quoted attribute values.
     public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
+        // On UTF-8 bytes: the five characters are ASCII, and a byte below 0x80 is always a
+        // whole character in UTF-8. Most text needs no escaping and is returned as it is.
+        guard text.utf8.contains(where: needsEscaping) else { return text }
+        var source = text
+        var result: [UInt8] = []
+        result.reserveCapacity(source.utf8.count + 32)
+        source.withUTF8 { append(escaping: $0, to: &result) }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+    }
+
+    private static func append(escaping bytes: UnsafeBufferPointer<UInt8>, to result: inout [UInt8]) {
+        var start = 0
+        for index in 0..<bytes.count where needsEscaping(bytes[index]) {
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            switch bytes[index] {
+            case UInt8(ascii: "&"): result.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): result.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): result.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): result.append(contentsOf: "&quot;".utf8)
+            default: result.append(contentsOf: "&#39;".utf8)
             }
+            start = index + 1
         }
-        return result
+        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
     }
 
     /// The placeholders a `match` phrase may contain, in the order they are documented.
@@ -31,9 +48,37 @@ public enum HTML {
         var html = escape(phrase)
         for name in matchPlaceholders {
             // Braces survive escaping unchanged, so the placeholder is still literal here.
-            html = html.replacing("{\(name)}", with: "<var>\(name)</var>")
+            // `replacing` works on characters and is slow; where the placeholder's bytes do not
+            // occur it cannot match, so it only runs where it may.
+            let placeholder = "{\(name)}"
+            guard containsBytes(html, placeholder) else { continue }
+            html = html.replacing(placeholder, with: "<var>\(name)</var>")
         }
         return html
+    }
+
+    /// Whether the UTF-8 bytes of `needle` occur in `text` (a necessary condition for a
+    /// character-wise match).
+    static func containsBytes(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first else { return true }
+                guard haystack.count >= pattern.count else { return false }
+                var index = 0
+                let last = haystack.count - pattern.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < pattern.count && haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     /// Whether `url` may be used as a link target taken from content: only absolute `http:`,
@@ -67,7 +112,9 @@ public enum HTML {
     /// cmark's safe mode never passes raw HTML through, so `<hN>` in its output is always a
     /// real heading tag and never text.
     public static func demoteHeadings(_ html: String, minimumLevel: Int) -> String {
-        guard html.contains("<h") else { return html }
+        // Byte search first: without the bytes there can be no character-wise match, and most
+        // fragments have no heading at all.
+        guard containsBytes(html, "<h"), html.contains("<h") else { return html }
         guard let highest = (1...6).first(where: { html.contains("<h\($0)>") }), highest < minimumLevel else { return html }
         let shift = minimumLevel - highest
         var result = html

@@ -39,8 +39,12 @@ struct SiteModel: Sendable {
     /// Provider names sorted case-insensitively, with their anchor ids and entry positions.
     let providers: [(name: String, anchor: String, entries: [Int])]
     let providerAnchors: [String: String]
+    /// Entry cards with their HTML, built once per link root that lists entries (see `EntryCard`).
+    let cardsByRoot: [String: [EntryCard]]
 
-    init(kb: KnowledgeBase, codes catalog: CodeCatalog, base: BaseURL) {
+    /// - Parameter templates: renders each entry card's `cardHTML` once per link root; without
+    ///   it (or without a `partials/entry-card` template) `cardHTML` is empty.
+    init(kb: KnowledgeBase, codes catalog: CodeCatalog, base: BaseURL, templates: TemplateSet? = nil) {
         self.kb = kb
         // Codes that entries use but no registry lists get pages too: every code badge links somewhere.
         var unregistered: [CodeInfo] = []
@@ -87,6 +91,14 @@ struct SiteModel: Sendable {
         }
         providers = providerList
         providerAnchors = anchors
+
+        // Every page that lists entries sits one or two folders deep (category and providers
+        // pages; entry and code pages), so cards are needed with these two roots only.
+        var cards: [String: [EntryCard]] = [:]
+        for root in ["../", "../../"] where !kb.entries.isEmpty {
+            cards[root] = Self.entryCards(kb: kb, root: root, frame: Self.frame(site: kb.site, language: language, root: root), templates: templates)
+        }
+        cardsByRoot = cards
     }
 
     /// Every page of the site, in a fixed order.
@@ -129,138 +141,155 @@ struct SiteModel: Sendable {
     /// dictionary; strings are raw text, escaped by the template, except keys ending in `HTML`,
     /// which hold HTML from cmark's safe mode or from `HTML.escape`.
     func context(for job: PageJob) -> [String: Any] {
-        let links = Links(page: job.path, base: base)
-        var context: [String: Any] = [
+        context(for: job, sections: nil)
+    }
+
+    /// The values every page gets, for pages whose links start with `root`.
+    ///
+    /// Strings are `TextValue`s and fixed-shape objects are dictionaries of them (see
+    /// `TextValue`): templates see the same values, and swift-mustache renders them faster.
+    static func frame(site: Site, language: String, root: String) -> [String: any Sendable] {
+        [
             "site": [
-                "title": kb.site.title,
-                "description": kb.site.description,
-                "language": language,
-            ] as [String: Any],
-            "root": links.root,
-            "homeHref": links.to(SitePaths.home),
-            "codesHref": links.to(SitePaths.codesIndex),
-            "providersHref": links.to(SitePaths.providers),
-            "stylesheetHref": links.to("\(SitePaths.assets)/site.css"),
-            "iconHref": links.to("\(SitePaths.assets)/icon.svg"),
-            // The search issue turns this on and ships partials/search.mustache's target page.
-            "search": false,
+                "title": TextValue(site.title),
+                "description": TextValue(site.description),
+                "language": TextValue(language),
+            ] as [String: TextValue],
+            "root": TextValue(root),
+            "homeHref": TextValue(root + SitePaths.home),
+            "codesHref": TextValue(root + SitePaths.codesIndex),
+            "providersHref": TextValue(root + SitePaths.providers),
+            "stylesheetHref": TextValue(root + "\(SitePaths.assets)/site.css"),
+            "iconHref": TextValue(root + "\(SitePaths.assets)/icon.svg"),
+            // Site search (Search/SiteSearch.swift) writes the search page the box submits to.
+            "search": true,
             "isHome": false,
-            "nav": [:] as [String: Any],
+            "nav": [:] as [String: Bool],
             "replacedBy": false,
         ]
+    }
+
+    /// The context for `job`; `sections` are the entry's Markdown sections already rendered
+    /// (for an entry page), so that a build that also needs them elsewhere renders them once.
+    func context(for job: PageJob, sections: EntrySections?) -> [String: Any] {
+        let links = Links(page: job.path, base: base)
+        var context: [String: Any] = [:]
+        context.reserveCapacity(32)
+        for (key, value) in Self.frame(site: kb.site, language: language, root: links.root) { context[key] = value }
         // Keys a template may test are always present (false when unset): Mustache looks a
         // missing key up in the enclosing contexts, which would show an unrelated value.
-        var page: [String: Any] = ["path": job.path, "canonical": false]
+        var page: [String: Any] = ["path": TextValue(job.path), "canonical": false]
         if let absolute = base.absolute, job.kind != .notFound {
-            page["canonical"] = absolute + SitePaths.prettyURL(for: job.path)
+            page["canonical"] = TextValue(absolute + SitePaths.prettyURL(for: job.path))
         }
         var crumbs: [(String, String?)] = []
 
         switch job.kind {
         case .home:
-            page["title"] = kb.site.title
-            page["description"] = kb.site.description
+            page["title"] = TextValue(kb.site.title)
+            page["description"] = TextValue(kb.site.description)
             context["isHome"] = true
             context["categories"] = kb.categories.enumerated().map { position, category -> [String: Any] in
                 let count = entriesByCategory[position].count
                 return [
-                    "title": category.title, "summary": category.summary,
-                    "href": links.to(SitePaths.category(category.id)),
-                    "count": count, "countLabel": Self.count(count, "entry", "entries"),
+                    "title": TextValue(category.title), "summary": TextValue(category.summary),
+                    "href": TextValue(links.to(SitePaths.category(category.id))),
+                    "count": count, "countLabel": TextValue(Self.count(count, "entry", "entries")),
                 ]
             }
             context["commonCodes"] = commonCodes(limit: 12).map { codeCard($0, links: links) }
             context["entryCount"] = kb.entries.count
-            context["entryCountLabel"] = Self.count(kb.entries.count, "entry", "entries")
-            context["categoryCountLabel"] = Self.count(kb.categories.count, "category", "categories")
+            context["entryCountLabel"] = TextValue(Self.count(kb.entries.count, "entry", "entries"))
+            context["categoryCountLabel"] = TextValue(Self.count(kb.categories.count, "category", "categories"))
 
         case .category(let position):
             let category = kb.categories[position]
-            page["title"] = category.title
-            page["description"] = category.summary
+            page["title"] = TextValue(category.title)
+            page["description"] = TextValue(category.summary)
             crumbs = [("Home", links.to(SitePaths.home)), (category.title, nil)]
             let entries = entriesByCategory[position]
             context["category"] = [
-                "id": category.id, "title": category.title, "summary": category.summary,
-                "descriptionHTML": Self.markdown(category.description, minimumLevel: 2),
-            ] as [String: Any]
-            context["entries"] = entries.map { entryCard($0, links: links) }
-            context["countLabel"] = Self.count(entries.count, "entry", "entries")
+                "id": TextValue(category.id), "title": TextValue(category.title), "summary": TextValue(category.summary),
+                "descriptionHTML": TextValue(Self.markdown(category.description, minimumLevel: 2)),
+            ] as [String: TextValue]
+            context["entries"] = entryCards(entries, links: links)
+            context["countLabel"] = TextValue(Self.count(entries.count, "entry", "entries"))
 
         case .entry(let position):
             let entry = kb.entries[position]
-            page["title"] = entry.title
-            page["description"] = entry.summary
-            var entryContext: [String: Any] = ["id": entry.id, "title": entry.title, "summary": entry.summary]
+            page["title"] = TextValue(entry.title)
+            page["description"] = TextValue(entry.summary)
+            var entryContext: [String: Any] = ["id": TextValue(entry.id), "title": TextValue(entry.title), "summary": TextValue(entry.summary)]
             if let categoryPosition = categoryIndex[entry.category] {
                 let category = kb.categories[categoryPosition]
                 let href = links.to(SitePaths.category(category.id))
                 crumbs = [("Home", links.to(SitePaths.home)), (category.title, href), (entry.title, nil)]
-                entryContext["category"] = ["title": category.title, "href": href] as [String: Any]
+                entryContext["category"] = ["title": TextValue(category.title), "href": TextValue(href)] as [String: TextValue]
             }
+            let sections = sections ?? EntrySections(entry)
             context["entry"] = entryContext
-            context["detailsHTML"] = Self.markdown(entry.details, minimumLevel: 3)
-            context["resolutionHTML"] = Self.markdown(entry.resolution, minimumLevel: 3)
+            context["detailsHTML"] = TextValue(HTML.demoteHeadings(sections.details.html, minimumLevel: 3))
+            context["resolutionHTML"] = TextValue(HTML.demoteHeadings(sections.resolution.html, minimumLevel: 3))
             context["reply"] = replyBadge(entry.reply, links: links)
             context["status"] = entry.status.map { statusBadge($0, links: links) } ?? false
             context["permanence"] = Self.permanence(entry.permanence)
-            context["action"] = ["id": entry.action.rawValue, "label": entry.action.label] as [String: Any]
+            context["action"] = ["id": TextValue(entry.action.rawValue), "label": TextValue(entry.action.label)] as [String: TextValue]
             context["reason"] = [
-                "id": entry.reason,
-                "description": reasons[entry.reason]?.description ?? "",
-            ] as [String: Any]
-            context["match"] = entry.match.map { ["phraseHTML": HTML.matchPhrase($0)] }
-            context["providers"] = Self.uniqueInOrder(entry.providers).map { name -> [String: Any] in
-                ["name": name, "href": links.to(SitePaths.providers) + "#" + (providerAnchors[name] ?? "")]
+                "id": TextValue(entry.reason),
+                "description": TextValue(reasons[entry.reason]?.description ?? ""),
+            ] as [String: TextValue]
+            context["match"] = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
+            context["providers"] = Self.uniqueInOrder(entry.providers).map { name -> [String: TextValue] in
+                ["name": TextValue(name), "href": TextValue(links.to(SitePaths.providers) + "#" + (providerAnchors[name] ?? ""))]
             }
-            context["related"] = Self.uniqueInOrder(entry.related).compactMap { id in
-                entryIndex[id].flatMap { $0 == position ? nil : entryCard($0, links: links) }
-            }
-            context["references"] = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: Any] in
-                ["title": reference.title.isEmpty ? reference.url : reference.title, "url": reference.url]
+            context["related"] = entryCards(Self.uniqueInOrder(entry.related).compactMap { id in
+                entryIndex[id].flatMap { $0 == position ? nil : $0 }
+            }, links: links)
+            context["references"] = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: TextValue] in
+                ["title": TextValue(reference.title.isEmpty ? reference.url : reference.title), "url": TextValue(reference.url)]
             }
 
         case .replyCode(let position):
             let code = codes.replyCodes[position]
-            page["title"] = "\(code.label) \(code.title)"
-            page["description"] = code.explanation
+            page["title"] = TextValue("\(code.label) \(code.title)")
+            page["description"] = TextValue(code.explanation)
             crumbs = [("Home", links.to(SitePaths.home)), ("Codes", links.to(SitePaths.codesIndex)), (code.label, nil)]
             var facts: [[String: Any]] = []
             let digit = Int(code.slug.prefix(1)) ?? 0
             if let meaning = codes.classMeaning(digit) {
-                facts.append(["term": "Class \(digit)xx", "title": false, "value": meaning.meaning])
+                facts.append(["term": TextValue("Class \(digit)xx"), "title": false, "value": TextValue(meaning.meaning)])
             }
             context["code"] = codeContext(code, facts: facts)
             let entries = entriesByCode[code.slug] ?? []
-            context["entries"] = entries.map { entryCard($0, links: links) }
-            context["countLabel"] = Self.count(entries.count, "entry", "entries")
+            context["entries"] = entryCards(entries, links: links)
+            context["countLabel"] = TextValue(Self.count(entries.count, "entry", "entries"))
 
         case .enhancedCode(let position):
             let code = codes.enhancedCodes[position]
-            page["title"] = "\(code.label) \(code.title)"
-            page["description"] = code.explanation
+            page["title"] = TextValue("\(code.label) \(code.title)")
+            page["description"] = TextValue(code.explanation)
             crumbs = [("Home", links.to(SitePaths.home)), ("Codes", links.to(SitePaths.codesIndex)), (code.label, nil)]
             var facts: [[String: Any]] = []
             if let subject = code.sortKey.first, let meaning = codes.subjectMeaning(subject) {
-                facts.append(["term": "Subject X.\(subject)", "title": meaning.title, "value": meaning.meaning])
+                facts.append(["term": TextValue("Subject X.\(subject)"), "title": TextValue(meaning.title), "value": TextValue(meaning.meaning)])
             }
             let detail = code.label.split(separator: ".").dropFirst().joined(separator: ".")
             for digit in [2, 4, 5] {
                 if let meaning = codes.classMeaning(digit) {
-                    facts.append(["term": "As \(digit).\(detail)", "title": false, "value": meaning.meaning])
+                    facts.append(["term": TextValue("As \(digit).\(detail)"), "title": false, "value": TextValue(meaning.meaning)])
                 }
             }
             if let replacement = code.replacedBy.flatMap(codes.code(slug:)) {
-                context["replacedBy"] = ["label": replacement.label, "href": links.to(SitePaths.code(slug: replacement.slug))] as [String: Any]
+                context["replacedBy"] = ["label": TextValue(replacement.label), "href": TextValue(links.to(SitePaths.code(slug: replacement.slug)))] as [String: TextValue]
             }
             context["code"] = codeContext(code, facts: facts)
             let entries = entriesByCode[code.slug] ?? []
-            context["entries"] = entries.map { entryCard($0, links: links) }
-            context["countLabel"] = Self.count(entries.count, "entry", "entries")
+            context["entries"] = entryCards(entries, links: links)
+            context["countLabel"] = TextValue(Self.count(entries.count, "entry", "entries"))
 
         case .codesIndex:
-            page["title"] = "SMTP reply and enhanced status codes"
-            page["description"] = "Every SMTP reply code and enhanced status code, what it means, and the bounces that use it."
+            page["title"] = TextValue("SMTP reply and enhanced status codes")
+            page["description"] = TextValue("Every SMTP reply code and enhanced status code, what it means, and the bounces that use it.")
             crumbs = [("Home", links.to(SitePaths.home)), ("Codes", nil)]
             context["nav"] = ["codes": true]
             context["replyGroups"] = groups(codes.replyCodes, key: { Int($0.slug.prefix(1)) ?? 0 }) { digit in
@@ -271,26 +300,26 @@ struct SiteModel: Sendable {
             }.map { group(title: $0.title, codes: $0.codes, links: links) }
 
         case .providers:
-            page["title"] = "Providers"
-            page["description"] = "Mail providers and servers, and the bounces each is known to send."
+            page["title"] = TextValue("Providers")
+            page["description"] = TextValue("Mail providers and servers, and the bounces each is known to send.")
             crumbs = [("Home", links.to(SitePaths.home)), ("Providers", nil)]
             context["nav"] = ["providers": true]
             context["providers"] = providers.map { provider -> [String: Any] in
                 [
-                    "name": provider.name, "anchor": provider.anchor,
-                    "countLabel": Self.count(provider.entries.count, "entry", "entries"),
-                    "entries": provider.entries.map { entryCard($0, links: links) },
+                    "name": TextValue(provider.name), "anchor": TextValue(provider.anchor),
+                    "countLabel": TextValue(Self.count(provider.entries.count, "entry", "entries")),
+                    "entries": entryCards(provider.entries, links: links),
                 ]
             }
 
         case .notFound:
-            page["title"] = "Page not found"
-            page["description"] = "The page you asked for does not exist."
+            page["title"] = TextValue("Page not found")
+            page["description"] = TextValue("The page you asked for does not exist.")
         }
 
         context["page"] = page
         context["breadcrumbs"] = crumbs.enumerated().map { index, crumb -> [String: Any] in
-            ["title": crumb.0, "last": index == crumbs.count - 1, "href": crumb.1 ?? false]
+            ["title": TextValue(crumb.0), "last": index == crumbs.count - 1, "href": crumb.1.map { TextValue($0) as Any } ?? false]
         }
         return Self.withPresenceFlags(context)
     }
@@ -300,53 +329,55 @@ struct SiteModel: Sendable {
     static func withPresenceFlags(_ context: [String: Any]) -> [String: Any] {
         var result = context
         for (key, value) in context {
-            guard let list = value as? [Any], let first = key.first else { continue }
-            result["has" + first.uppercased() + key.dropFirst()] = !list.isEmpty
+            // `TemplateList`, not `as? [Any]`: that cast copies every element of the list.
+            guard let list = value as? any TemplateList, let first = key.first else { continue }
+            result["has" + first.uppercased() + key.dropFirst()] = !list.isEmptyList
         }
         return result
     }
 
     // MARK: - Pieces
 
-    /// An entry as a list item: title, link, summary, code labels and permanence.
-    private func entryCard(_ position: Int, links: Links) -> [String: Any] {
-        let entry = kb.entries[position]
-        let card: [String: Any] = [
-            "id": entry.id, "title": entry.title, "summary": entry.summary,
-            "href": links.to(SitePaths.entry(category: entry.category, id: entry.id)),
-            "reply": String(entry.reply),
-            "permanence": Self.permanence(entry.permanence),
-            "status": entry.status ?? false,
-        ]
-        return card
+    /// The entry cards at `positions` for a page whose links start at `links.root`.
+    private func entryCards(_ positions: [Int], links: Links) -> [EntryCard] {
+        if let cards = cardsByRoot[links.root] { return positions.map { cards[$0] } }
+        let frame = Self.frame(site: kb.site, language: language, root: links.root)
+        return positions.map { EntryCard(kb.entries[$0], root: links.root, frame: frame, templates: nil) }
+    }
+
+    /// Every entry's card for pages whose links start at `root`, with the card's HTML rendered.
+    private static func entryCards(kb: KnowledgeBase, root: String, frame: [String: any Sendable], templates: TemplateSet?) -> [EntryCard] {
+        let renders = templates?.names.contains(EntryCard.template) == true ? templates : nil
+        return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, frame: frame, templates: renders) }
     }
 
     private func replyBadge(_ reply: Int, links: Links) -> [String: Any] {
-        var badge: [String: Any] = ["label": String(reply), "title": false, "href": false]
+        var badge: [String: Any] = ["label": TextValue(String(reply)), "title": false, "href": false]
         if let info = codes.reply(reply) {
-            badge["title"] = info.title
-            badge["href"] = links.to(SitePaths.code(slug: info.slug))
+            badge["title"] = TextValue(info.title)
+            badge["href"] = TextValue(links.to(SitePaths.code(slug: info.slug)))
         }
         return badge
     }
 
     private func statusBadge(_ status: String, links: Links) -> [String: Any] {
-        var badge: [String: Any] = ["label": status, "title": false, "href": false]
+        var badge: [String: Any] = ["label": TextValue(status), "title": false, "href": false]
         if let info = codes.enhanced(status: status) {
-            badge["title"] = info.title
-            badge["href"] = links.to(SitePaths.code(slug: info.slug))
+            badge["title"] = TextValue(info.title)
+            badge["href"] = TextValue(links.to(SitePaths.code(slug: info.slug)))
         }
         return badge
     }
 
     private func codeContext(_ code: CodeInfo, facts: [[String: Any]]) -> [String: Any] {
+        let references = Self.rfcLinks(code.reference)
         var result: [String: Any] = [
-            "label": code.label, "title": code.title, "explanation": code.explanation,
-            "kindLabel": code.kind == .reply ? "SMTP reply code" : "Enhanced status code",
+            "label": TextValue(code.label), "title": TextValue(code.title), "explanation": TextValue(code.explanation),
+            "kindLabel": TextValue(code.kind == .reply ? "SMTP reply code" : "Enhanced status code"),
             "isReply": code.kind == .reply, "deprecated": code.deprecated, "registered": code.registered,
             "facts": facts,
-            "references": Self.rfcLinks(code.reference),
-            "hasReferences": !Self.rfcLinks(code.reference).isEmpty,
+            "references": references,
+            "hasReferences": !references.isEmpty,
         ]
         result["permanence"] = code.permanence.map(Self.permanence) ?? false
         return result
@@ -355,14 +386,14 @@ struct SiteModel: Sendable {
     private func codeCard(_ code: CodeInfo, links: Links) -> [String: Any] {
         let count = entriesByCode[code.slug]?.count ?? 0
         return [
-            "label": code.label, "title": code.title, "registered": code.registered,
-            "href": links.to(SitePaths.code(slug: code.slug)),
-            "count": count, "countLabel": Self.count(count, "entry", "entries"), "used": count > 0,
+            "label": TextValue(code.label), "title": TextValue(code.title), "registered": code.registered,
+            "href": TextValue(links.to(SitePaths.code(slug: code.slug))),
+            "count": count, "countLabel": TextValue(Self.count(count, "entry", "entries")), "used": count > 0,
         ]
     }
 
     private func group(title: String, codes: [CodeInfo], links: Links) -> [String: Any] {
-        ["title": title, "codes": codes.map { codeCard($0, links: links) }]
+        ["title": TextValue(title), "codes": codes.map { codeCard($0, links: links) }]
     }
 
     private func groups(_ codes: [CodeInfo], key: (CodeInfo) -> Int, title: (Int) -> String) -> [(title: String, codes: [CodeInfo])] {
@@ -399,15 +430,30 @@ struct SiteModel: Sendable {
     }
 
     static func permanence(_ permanence: Permanence) -> [String: Any] {
+        permanenceValue(permanence)
+    }
+
+    /// `permanence(_:)` as a `Sendable` value, built once per kind.
+    static func permanenceValue(_ permanence: Permanence) -> [String: TextValue] {
         switch permanence {
-        case .permanent:
-            return ["id": "permanent", "label": "Permanent", "explanation": "Permanent: sending the same message again will fail the same way."]
-        case .transient:
-            return ["id": "transient", "label": "Transient", "explanation": "Transient: the condition can clear, and sending servers retry on their own for a while."]
-        case .none:
-            return ["id": "none", "label": "Not a failure", "explanation": "Not a failure: this is a report or an automatic reply, not a bounce."]
+        case .permanent: return permanentValue
+        case .transient: return transientValue
+        case .none: return notAFailureValue
         }
     }
+
+    private static let permanentValue: [String: TextValue] = [
+        "id": TextValue("permanent"), "label": TextValue("Permanent"),
+        "explanation": TextValue("Permanent: sending the same message again will fail the same way."),
+    ]
+    private static let transientValue: [String: TextValue] = [
+        "id": TextValue("transient"), "label": TextValue("Transient"),
+        "explanation": TextValue("Transient: the condition can clear, and sending servers retry on their own for a while."),
+    ]
+    private static let notAFailureValue: [String: TextValue] = [
+        "id": TextValue("none"), "label": TextValue("Not a failure"),
+        "explanation": TextValue("Not a failure: this is a report or an automatic reply, not a bounce."),
+    ]
 
     static func count(_ count: Int, _ singular: String, _ plural: String) -> String {
         "\(count) \(count == 1 ? singular : plural)"
@@ -418,7 +464,7 @@ struct SiteModel: Sendable {
         reference.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }).compactMap { token -> [String: Any]? in
             let upper = token.uppercased()
             guard upper.hasPrefix("RFC"), let number = Int(upper.dropFirst(3)), number > 0 else { return nil }
-            return ["title": "RFC \(number)", "url": "https://www.rfc-editor.org/rfc/rfc\(number)"]
+            return ["title": TextValue("RFC \(number)"), "url": TextValue("https://www.rfc-editor.org/rfc/rfc\(number)")]
         }
     }
 

@@ -25,7 +25,7 @@ public struct SiteRenderer: Sendable {
         self.knowledgeBase = knowledgeBase
         self.codes = codes
         self.templates = templates
-        model = SiteModel(kb: knowledgeBase, codes: codes, base: base)
+        model = SiteModel(kb: knowledgeBase, codes: codes, base: base, templates: templates)
     }
 
     /// Output paths of every page, in render order.
@@ -35,37 +35,24 @@ public struct SiteRenderer: Sendable {
     /// is the same whatever the scheduling.
     public func renderPages() throws -> [OutputFile] {
         let jobs = model.jobs
-        let count = jobs.count
-        let slots = UnsafeMutableBufferPointer<Data?>.allocate(capacity: count)
-        slots.initialize(repeating: nil)
-        defer {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        // Each iteration writes only its own slots, so the buffer needs no lock.
-        nonisolated(unsafe) let results = slots
-        let model = self.model
-        let templates = self.templates
-        let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var index = chunk
-            while index < count {
-                let job = jobs[index]
-                if let html = templates.render(SiteModel.template(for: job.kind), context: model.context(for: job)) {
-                    results[index] = Data(html.utf8)
-                }
-                index += chunks
-            }
-        }
+        let pages = Parallel.map(jobs, minimumBatch: 4) { job in renderPage(job) }
         var files: [OutputFile] = []
-        files.reserveCapacity(count)
-        for (index, job) in jobs.enumerated() {
-            guard let data = slots[index] else {
-                throw SiteRenderError(message: "template \"\(SiteModel.template(for: job.kind))\" is missing", path: job.path)
-            }
-            files.append(OutputFile(path: job.path, contents: data))
+        files.reserveCapacity(jobs.count)
+        for (job, page) in zip(jobs, pages) {
+            guard let page else { throw Self.missingTemplate(job) }
+            files.append(OutputFile(path: job.path, contents: page))
         }
         return files
+    }
+
+    /// One page's bytes; nil when its template is missing. `sections` are the entry's Markdown
+    /// sections when the caller has already rendered them (entry pages only).
+    func renderPage(_ job: PageJob, sections: EntrySections? = nil) -> Data? {
+        templates.render(SiteModel.template(for: job.kind), context: model.context(for: job, sections: sections)).map { Data($0.utf8) }
+    }
+
+    static func missingTemplate(_ job: PageJob) -> SiteRenderError {
+        SiteRenderError(message: "template \"\(SiteModel.template(for: job.kind))\" is missing", path: job.path)
     }
 
     /// `sitemap.xml` listing every page but the 404 page, when the base URL is absolute.

@@ -36,6 +36,12 @@ public struct TemplateSet: Sendable {
         library.render(context, withTemplate: name)
     }
 
+    /// Renders the template `name` with any context object (a `MustacheParent` such as
+    /// `LayeredContext`); nil when there is no such template.
+    func render(_ name: String, object: Any) -> String? {
+        library.render(object, withTemplate: name)
+    }
+
     /// Reads every `*.mustache` file under `directory` (names keep their subfolder, without the
     /// extension) and every file under `directory/assets/`.
     ///
@@ -68,6 +74,8 @@ public struct TemplateSet: Sendable {
             sources[String(relative.dropLast(".mustache".count))] = (text, file)
         }
 
+        // Before parsing: `{{% CONTENT_TYPE: HTML }}` picks its escaper when a template is parsed.
+        UTF8HTMLContentType.register()
         var parsed: [String: MustacheTemplate] = [:]
         for name in sources.keys.sorted() {
             guard let source = sources[name] else { continue }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Text helpers for the loader's hot paths that give exactly the results of the Foundation calls
+/// they stand in for, without bridging to `NSString` for the common all-ASCII case.
+///
+/// Foundation's `trimmingCharacters(in:)` goes through `NSString` on Linux, which costs a few
+/// microseconds per call and returns a UTF-16-backed string that is slow to iterate; the loader
+/// calls it for every line and field of every file. ASCII text trims here against a table made
+/// from the same `CharacterSet`; anything else still goes to Foundation, so results never differ.
+enum FastText {
+    /// Membership of the 128 ASCII scalars in a `CharacterSet`.
+    struct ASCIISet: Sendable {
+        private let low: UInt64
+        private let high: UInt64
+
+        init(_ set: CharacterSet) {
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for value in 0..<128 where set.contains(Unicode.Scalar(UInt8(value))) {
+                if value < 64 { low |= 1 << UInt64(value) } else { high |= 1 << UInt64(value - 64) }
+            }
+            self.low = low
+            self.high = high
+        }
+
+        /// `byte` must be below 0x80.
+        @inline(__always)
+        func contains(_ byte: UInt8) -> Bool {
+            byte < 64 ? low & (1 << UInt64(byte)) != 0 : high & (1 << UInt64(byte - 64)) != 0
+        }
+    }
+
+    static let whitespaces = ASCIISet(.whitespaces)
+    static let whitespacesAndNewlines = ASCIISet(.whitespacesAndNewlines)
+    static let punctuation = ASCIISet(.punctuationCharacters)
+
+    /// `text.trimmingCharacters(in: set)`, where `ascii` is `set`'s ASCII table.
+    static func trimming<S: StringProtocol>(_ text: S, _ set: CharacterSet, ascii: ASCIISet) -> String {
+        let fast: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            for byte in bytes where byte >= 0x80 { return nil }
+            while start < end, ascii.contains(bytes[start]) { start += 1 }
+            while end > start, ascii.contains(bytes[end - 1]) { end -= 1 }
+            if start == 0 && end == bytes.count, let whole = text as? String { return whole }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        if let fast, let result = fast { return result }
+        return text.trimmingCharacters(in: set)
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces).isEmpty`.
+    static func isBlank<S: StringProtocol>(_ text: S) -> Bool {
+        let fast: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if !whitespaces.contains(byte) { return false }
+            }
+            return true
+        }
+        if let fast, let result = fast { return result }
+        return text.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
+    /// `text.contains("\n")`. Without a CR, a line feed is always a character of its own, so a
+    /// byte scan gives the same answer; text with a CR (only possible through YAML escapes) asks Foundation.
+    static func containsLineFeed(_ text: String) -> Bool {
+        if text.utf8.contains(0x0D) { return text.contains("\n") }
+        return text.utf8.contains(0x0A)
+    }
+
+    /// `text.split(whereSeparator: { $0.isWhitespace }).count`: the number of runs of
+    /// non-whitespace characters. In ASCII text every byte is a character (CR LF is one, but both
+    /// halves are whitespace) and the whitespace characters are tab to CR and space; text with
+    /// other characters takes the character-by-character path, which is some 50 times slower.
+    static func wordCount(_ text: String) -> Int {
+        let fast: Int?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var count = 0
+            var inWord = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                let isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                if !isSpace && !inWord { count += 1 }
+                inWord = !isSpace
+            }
+            return count
+        }
+        if let fast, let result = fast { return result }
+        return text.split(whereSeparator: { $0.isWhitespace }).count
+    }
+
+    /// `text` split at LF into lines, keeping empty ones: the same as
+    /// `text.split(separator: "\n", omittingEmptySubsequences: false)` (a line feed is always a
+    /// character of its own once CR has been normalised away), without walking grapheme clusters.
+    static func lines(_ text: String) -> [Substring] {
+        var result: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == 0x0A {
+                result.append(text[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        result.append(text[start..<utf8.endIndex])
+        return result
+    }
+}

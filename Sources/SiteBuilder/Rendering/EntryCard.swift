@@ -1,0 +1,107 @@
+import BounceKB
+import Markdown
+import Mustache
+
+/// An entry as an item of a list (`entries`, `related`, `providers[].entries`), for pages whose
+/// links start with one root (`../` or `../../`).
+///
+/// Templates see the documented card values (`id`, `title`, `summary`, `href`, `reply`,
+/// `status`, `permanence`) plus `cardHTML`: the card as `partials/entry-card` renders it, without
+/// its final line break, rendered once per entry and root instead of once per list it appears in.
+/// An entry appears in some seven lists (its category, its codes, its providers, other entries'
+/// related causes), and swift-mustache spends a couple of microseconds on every tag, so
+/// including the partial in every list was a large share of a build; the shipped lists print
+/// `{{{cardHTML}}}` instead.
+///
+/// `partials/entry-card` is rendered with the card on top of the values every page gets (`site`,
+/// `root`, the `…Href` links); page-specific values such as `page.title` are not visible to it.
+final class EntryCard: MustacheParent, Sendable {
+    static let template = "partials/entry-card"
+
+    let id: TextValue
+    let title: TextValue
+    let summary: TextValue
+    let href: TextValue
+    let reply: TextValue
+    let status: TextValue?
+    let permanence: [String: TextValue]
+    /// Empty when there is no `partials/entry-card` template.
+    let cardHTML: TextValue
+
+    init(_ entry: Entry, root: String, frame: [String: any Sendable], templates: TemplateSet?) {
+        id = TextValue(entry.id)
+        title = TextValue(entry.title)
+        summary = TextValue(entry.summary)
+        href = TextValue(root + SitePaths.entry(category: entry.category, id: entry.id))
+        reply = TextValue(String(entry.reply))
+        status = entry.status.map(TextValue.init)
+        permanence = SiteModel.permanenceValue(entry.permanence)
+        var html = ""
+        if let templates {
+            let partialCard = PartialCard(id: id, title: title, summary: summary, href: href, reply: reply, status: status, permanence: permanence)
+            html = templates.render(Self.template, object: LayeredContext(top: partialCard, below: frame)) ?? ""
+            // The shipped lists put `{{{cardHTML}}}` on a line of its own, which adds the break back.
+            if html.utf8.last == UInt8(ascii: "\n") { html = String(decoding: html.utf8.dropLast(), as: UTF8.self) }
+        }
+        cardHTML = TextValue(html)
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": return id
+        case "title": return title
+        case "summary": return summary
+        case "href": return href
+        case "reply": return reply
+        case "status": return status.map { $0 as Any } ?? false
+        case "permanence": return permanence
+        case "cardHTML": return cardHTML
+        default: return nil
+        }
+    }
+
+    /// The card's values before its HTML exists, for rendering that HTML.
+    private struct PartialCard: MustacheParent, Sendable {
+        let id, title, summary, href, reply: TextValue
+        let status: TextValue?
+        let permanence: [String: TextValue]
+
+        func child(named name: String) -> Any? {
+            switch name {
+            case "id": return id
+            case "title": return title
+            case "summary": return summary
+            case "href": return href
+            case "reply": return reply
+            case "status": return status.map { $0 as Any } ?? false
+            case "permanence": return permanence
+            // Absent keys fall through to the page-wide values; this one must not.
+            case "cardHTML": return ""
+            default: return nil
+            }
+        }
+    }
+}
+
+/// An entry's two Markdown sections rendered once: HTML (cmark's safe mode, headings not yet
+/// shifted) and, when the JSON API needs it, plain text.
+struct EntrySections: Sendable {
+    struct Section: Sendable {
+        let html: String
+        let text: String?
+
+        init(_ markdown: String, plainText: Bool) {
+            let document = MarkdownDocument(markdown)
+            html = document.html()
+            text = plainText ? document.plainText() : nil
+        }
+    }
+
+    let details: Section
+    let resolution: Section
+
+    init(_ entry: Entry, plainText: Bool = false) {
+        details = Section(entry.details, plainText: plainText)
+        resolution = Section(entry.resolution, plainText: plainText)
+    }
+}
