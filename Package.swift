@@ -50,5 +50,14 @@ let package = Package(
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "BounceKB"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CommandTests", dependencies: ["BounceKB"]),
         .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "SiteBuilder", "BounceKB"]),
+        // Hardening: a seeded fuzz harness (Fuzz/) shared by the `fuzz-driver` executable that
+        // Fuzz/run.sh drives and by the short deterministic slice in HardeningTests.
+        .target(name: "FuzzKit", dependencies: ["BounceKB", "Markdown", "SiteBuilder"], path: "Fuzz/Kit"),
+        .executableTarget(name: "fuzz-driver", dependencies: ["FuzzKit", "BounceKB"], path: "Fuzz/Driver"),
+        .testTarget(
+            name: "HardeningTests",
+            dependencies: ["BounceKB", "SiteBuilder", "Markdown", "FuzzKit"],
+            resources: [.copy("Fixtures")]
+        ),
     ]
 )
