@@ -55,7 +55,7 @@ import Testing
         let site = try Self.realSite.get()
         let kb = ContentLoader(contentDirectory: Fixtures.content).load().knowledgeBase
         #expect(!kb.entries.isEmpty)
-        var expected: Set<String> = ["index.html", "404.html", "codes/index.html", "providers/index.html"]
+        var expected: Set<String> = ["index.html", "404.html", "codes/index.html", "providers/index.html", "search/index.html"]
         for category in kb.categories { expected.insert("\(category.id)/index.html") }
         for entry in kb.entries { expected.insert("\(entry.category)/\(entry.id)/index.html") }
         for code in CodeCatalog.registry.replyCodes + CodeCatalog.registry.enhancedCodes { expected.insert("codes/\(code.slug)/index.html") }
@@ -74,6 +74,8 @@ import Testing
             }
         }
         #expect(site.files["assets/site.css"] != nil)
+        #expect(site.files["assets/pages.css"] != nil)
+        #expect(site.files["assets/search.js"] != nil)
         #expect(site.files["sitemap.xml"] == nil, "base_url is / in site.yml, so no sitemap")
     }
 
@@ -96,7 +98,10 @@ import Testing
             #expect(html.contains(##"<a class="skip-link" href="#main">"##), "\(path): skip link")
             #expect(html.contains(#"<meta name="viewport""#), "\(path): viewport")
             // Works with JavaScript off, and nothing is fetched from elsewhere.
-            #expect(!html.contains("<script"), "\(path): no script yet")
+            // The only script is the site's own deferred search script, and the only forms submit to the search page.
+            let rest = HTMLInspection.withoutSiteSearchMarkup(html, page: path, basePath: site.basePath)
+            #expect(!rest.contains("<script") && !rest.contains("<form"), "\(path): a script or form that is not the site search")
+            #expect(html.contains("assets/search.js\" defer></script>"), "\(path): loads the search script")
             for tag in html.matches(of: /<(?:link|img|script|iframe|source|video|audio)\b[^>]*>/) where !tag.output.contains(#"rel="canonical""#) {
                 let links = HTMLInspection.links(in: String(tag.output))
                 let external = links.filter { HTMLInspection.isExternal($0) || $0.hasPrefix("//") }

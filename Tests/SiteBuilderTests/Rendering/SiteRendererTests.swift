@@ -103,7 +103,8 @@ import Testing
         #expect(auth.lowerBound < mailbox.lowerBound)
         #expect(home.contains(#"href="codes/550/index.html""#))
         #expect(home.contains(#"href="codes/x.7.26/index.html""#))
-        #expect(!home.contains("site-search"), "the search box stays hidden until site search exists")
+        #expect(home.contains(#"<form class="site-search" role="search" action="search/index.html">"#), "the search box is shown")
+        #expect(home.contains(#"<input name="q" type="search""#))
         #expect(home.contains("<title>Fixture Help</title>"))
     }
 

@@ -110,6 +110,26 @@ enum HTMLInspection {
         return problems
     }
 
+    /// `html` without the site's own search markup: the deferred search script (and its index),
+    /// loaded from the page's root, and the search forms, which submit to the search page. Only
+    /// these exact tags are taken out, so any other `<script` or `<form` (or a search tag with an
+    /// extra attribute or a foreign URL) stays in for the caller to catch. Pages link from their
+    /// root relatively (`../../`); 404.html links from `basePath`.
+    static func withoutSiteSearchMarkup(_ html: String, page: String, basePath: String = "/") -> String {
+        let root = page == "404.html" ? basePath : String(repeating: "../", count: page.count { $0 == "/" })
+        var allowed = [
+            #"<script src="\#(root)assets/search.js" defer></script>"#,
+            #"<script src="\#(root)assets/search-index.js" defer></script>"#,
+            #"<form class="site-search" role="search" action="\#(root)search/index.html">"#,
+        ]
+        if page == "search/index.html" {
+            allowed.append(#"<form class="search-page-form" role="search" action="index.html" data-search-page>"#)
+        }
+        var result = html
+        for tag in allowed { result = result.replacing(tag, with: "") }
+        return result
+    }
+
     /// `url(...)` references in a stylesheet.
     static func css(_ text: String) -> [String] {
         text.matches(of: /url\(\s*["']?([^"')]+)["']?\s*\)/).map { String($0.output.1) }.filter { !$0.hasPrefix("data:") }
