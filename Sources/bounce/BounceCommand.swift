@@ -24,6 +24,7 @@ struct BounceCommand: ParsableCommand {
         Exit status: 0 when a cause matched, 1 when none did (the codes are still explained),
         2 on usage or data errors. At most 10 MiB of each message on standard input is read.
         """,
+        version: ProductVersion.current,
         subcommands: [LookupCommand.self, ShowCommand.self, ListCommand.self, EmbedCommand.self],
         defaultSubcommand: LookupCommand.self
     )
