@@ -81,6 +81,7 @@ do {
 switch options.command {
 case "dump":
     FileHandle.standardOutput.write(Data(harness.input(seed: options.seed, index: options.index)))
+    harness.removeWorkspace()
     exit(0)
 case "replay":
     guard let data = FileManager.default.contents(atPath: options.file) else { usage("cannot read \(options.file)") }
@@ -88,6 +89,7 @@ case "replay":
     let started = clock.now
     let problems = harness.run(Array(data))
     printFlushed("\(options.target.rawValue): replayed \(data.count) bytes in \(clock.now - started) (peak RSS \(Memory.peakKiB() / 1024) MiB); \(problems.isEmpty ? "no problems" : problems.joined(separator: "; "))")
+    harness.removeWorkspace()
     exit(problems.isEmpty ? 0 : 1)
 default:
     break
@@ -125,6 +127,7 @@ if totals.peakRSSKiB > options.maxRSSMiB * 1024 {
     failed = true
 }
 printFlushed("TOTALS " + totals.description)
+harness.removeWorkspace()
 exit(failed ? 1 : 0)
 
 /// Progress lines appear at once even when output goes to a pipe or a log file.

@@ -68,6 +68,11 @@ public final class FuzzHarness: @unchecked Sendable {
     }
 
     deinit {
+        removeWorkspace()
+    }
+
+    /// Deletes the loader's temporary content folder; call it before `exit()`, which skips deinit.
+    public func removeWorkspace() {
         if let workspace { try? FileManager.default.removeItem(at: workspace) }
     }
 

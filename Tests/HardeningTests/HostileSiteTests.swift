@@ -225,7 +225,7 @@ enum Browser {
             const pages = \(list);
             const events = ['mouseover', 'mouseenter', 'mousemove', 'mousedown', 'mouseup', 'click', 'dblclick', 'focus', 'focusin',
               'blur', 'keydown', 'keyup', 'input', 'change', 'submit', 'error', 'load', 'animationstart', 'transitionend', 'toggle', 'pointerover'];
-            const queries = ['script', 'PW', 'onerror', 'javascript:', 'mustache {{email}}', '</script><script>', '550 5.7.1', 'quoted'];
+            const queries = ['script', 'PW', 'onerror', 'javascript:', 'mustache {{email}}', '\\u003c/script\\u003e', '550 5.7.1', 'quoted'];
             const results = [];
             const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
             function scan(doc, report) {
@@ -256,15 +256,16 @@ enum Browser {
                     scan(doc, report);
                     // Type hostile queries into every search box, so the search script renders
                     // results made from the hostile entries, then look again.
-                    for (const input of doc.querySelectorAll('input[type=search], input[name=q]')) {
+                    const input = doc.querySelector('input[type=search], input[name=q]');
+                    if (input) {
                       for (const query of queries) {
                         input.value = query;
                         input.dispatchEvent(new Event('input', { bubbles: true }));
-                        await pause(150);
+                        await pause(120);
                         report.searched += 1;
                         report.marks = Math.max(report.marks, doc.querySelectorAll('mark').length);
-                        scan(doc, report);
                       }
+                      scan(doc, report);
                     }
                   }
                   await pause(50);
@@ -277,16 +278,18 @@ enum Browser {
                 document.body.appendChild(frame);
               });
             }
+            const finish = text => { document.getElementById('out').textContent = 'PROBE' + '-BEGIN' + text + 'PROBE' + '-END'; };
+            window.onerror = (message, source, line) => finish('"probe error: ' + String(message).replace(/"/g, "'") + ' at ' + line + '"');
             (async () => {
               for (const page of pages) await inspect(page);
-              document.getElementById('out').textContent = 'PROBE' + '-BEGIN' + JSON.stringify(results) + 'PROBE' + '-END';
-            })();
+              finish(JSON.stringify(results));
+            })().catch(error => finish('"probe error: ' + String(error).replace(/"/g, "'") + '"'));
             </script></body></html>
             """)
         let profile = folder.path("chromium-profile")
         let result = try run(chromium, [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--allow-file-access-from-files", "--user-data-dir=\(profile.path)", "--virtual-time-budget=120000",
+            "--allow-file-access-from-files", "--user-data-dir=\(profile.path)", "--virtual-time-budget=600000",
             "--dump-dom", folder.path("probe.html").absoluteString,
         ], timeout: 120)
         let dom = result.out
@@ -296,6 +299,7 @@ enum Browser {
         // The DOM dump escapes text: undo the three entities it uses.
         let json = String(dom[begin.upperBound..<end.lowerBound])
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        if json.hasPrefix("\"") { throw ProbeFailed(message: json) }
         return try JSONDecoder().decode([PageReport].self, from: Data(json.utf8))
     }
 
