@@ -14,7 +14,7 @@ DESTDIR ?=
 # Where `swift build` puts the executables; evaluated when a recipe needs it.
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build check site test clean install uninstall
+.PHONY: all deps test-deps build check site test clean install uninstall fuzz
 
 ## Default: install missing system libraries, build everything, check the content.
 all: deps build check site
@@ -49,3 +49,7 @@ install: deps
 ## Remove exactly the files `make install PREFIX=…` installed.
 uninstall:
 	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(PREFIX)"
+
+## Fuzzing the parsers (100,000 generated inputs per target; see docs/security.md).
+fuzz: deps
+	Fuzz/run.sh
