@@ -47,11 +47,16 @@ public struct LoadedContent: Sendable {
     public var diagnostics: [Diagnostic]
     /// Entry id → file path as shown in diagnostics.
     public var sourceFiles: [String: String]
+    /// Entry id → the plain text of its sections, when the loader already made it (the JSON API
+    /// publishes it); entries missing here have it made when needed.
+    public var plainText: [String: EntryPlainText]
 
-    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic] = [], sourceFiles: [String: String] = [:]) {
+    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic] = [], sourceFiles: [String: String] = [:],
+                plainText: [String: EntryPlainText] = [:]) {
         self.knowledgeBase = knowledgeBase
         self.diagnostics = diagnostics
         self.sourceFiles = sourceFiles
+        self.plainText = plainText
     }
 }
 
@@ -62,9 +67,21 @@ public struct SiteServices: Sendable {
     /// is `ContentLoader`, which runs the same validation and lint as `bouncekb check`.
     public var loadContent: @Sendable (URL, URL?) -> LoadedContent
     /// Files of the JSON API, relative to the output.
-    public var apiFiles: @Sendable (KnowledgeBase, String) throws -> [OutputFile]
+    public var apiFiles: @Sendable (KnowledgeBase, String) throws -> [OutputFile] {
+        get { storedAPIFiles }
+        set {
+            storedAPIFiles = newValue
+            writesStandardAPI = false
+        }
+    }
     /// The codes that get pages.
     public var codes: CodeCatalog
+
+    private var storedAPIFiles: @Sendable (KnowledgeBase, String) throws -> [OutputFile]
+    /// True while `apiFiles` is the project's own API (`SiteServices.standard`): `build()` then
+    /// writes each entry's API record as it renders the entry's page, from the same rendered
+    /// Markdown, instead of calling `apiFiles`. Replacing `apiFiles` clears it.
+    var writesStandardAPI = false
 
     public init(
         loadContent: @escaping @Sendable (URL, URL?) -> LoadedContent,
@@ -72,7 +89,7 @@ public struct SiteServices: Sendable {
         codes: CodeCatalog
     ) {
         self.loadContent = loadContent
-        self.apiFiles = apiFiles
+        self.storedAPIFiles = apiFiles
         self.codes = codes
     }
 }
@@ -194,6 +211,11 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Runs every step in order.
+    ///
+    /// The output is what running `render`, `index`, `api` and `write` one after the other
+    /// gives, byte for byte, but render, JSON API and write are interleaved: pages and API
+    /// records are written as they are made instead of all being held in memory first (see
+    /// `renderAndWrite`), and the index is made while the pages render.
     @discardableResult
     public func build() throws(BuildFailure) -> SiteBuildSummary {
         var diagnostics: [Diagnostic] = []
@@ -201,9 +223,6 @@ public struct SiteBuilder: Sendable {
         try writer.checkOutputIsReplaceable()
         let loaded = try load.run(options, diagnostics: &diagnostics)
         let validated = try validate.run(loaded, diagnostics: &diagnostics)
-        let rendered = try render.run(validated, diagnostics: &diagnostics)
-        let indexed = try index.run(rendered, diagnostics: &diagnostics)
-        let withAPI = try api.run(indexed, diagnostics: &diagnostics)
-        return try write.run(withAPI, diagnostics: &diagnostics)
+        return try renderAndWrite(validated, diagnostics: &diagnostics)
     }
 }

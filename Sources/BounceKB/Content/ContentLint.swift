@@ -9,14 +9,21 @@ extension ContentValidator {
     /// length, resolutions with nothing to do, match phrases too generic to identify a cause,
     /// and sections that are suspiciously short or long. Never errors.
     public static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:]) -> [Diagnostic] {
+        lintKeepingPlainText(kb, sources: sources).diagnostics
+    }
+
+    /// `lint(_:sources:)`, also returning the plain text of every entry's sections, which the
+    /// word counts need anyway (the JSON API publishes it, and making it twice is slow).
+    static func lintKeepingPlainText(_ kb: KnowledgeBase, sources: [String: EntrySource]) -> (diagnostics: [Diagnostic], plainText: [EntryPlainText]) {
         // Entries are checked independently, so on all cores; results are joined in entry order.
-        var diagnostics = Parallel.map(kb.entries, minimumBatch: 32) { entry in
+        let results = Parallel.map(kb.entries, minimumBatch: 32) { entry in
             lintEntry(entry, source: sources[entry.id])
-        }.flatMap { $0 }
+        }
+        var diagnostics = results.flatMap(\.diagnostics)
         for finding in ambiguousPairs(kb) {
             diagnostics.append(lintWarning(finding.message, entry: finding.entry, source: sources[finding.entry.id], field: "match", item: finding.item))
         }
-        return diagnostics
+        return (diagnostics, results.map(\.plainText))
     }
 
     private static func lintWarning(_ message: String, entry: Entry, source: EntrySource?, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) -> Diagnostic {
@@ -26,7 +33,7 @@ extension ContentValidator {
     }
 
     /// The warnings about one entry on its own (everything but ambiguous pairs).
-    private static func lintEntry(_ entry: Entry, source: EntrySource?) -> [Diagnostic] {
+    private static func lintEntry(_ entry: Entry, source: EntrySource?) -> (diagnostics: [Diagnostic], plainText: EntryPlainText) {
         var diagnostics: [Diagnostic] = []
         func report(_ message: String, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) {
             diagnostics.append(lintWarning(message, entry: entry, source: source, field: field, item: item, at: heading))
@@ -49,7 +56,10 @@ extension ContentValidator {
 
         // Each section is parsed and turned into plain text once, for the word count and the
         // actionable-step check alike.
-        let detailsWords = entry.details.isEmpty ? 0 : wordCount(plainText: MarkdownDocument(entry.details).plainText())
+        // The plain text of an empty section is empty; cmark need not be asked.
+        let detailsText = entry.details.isEmpty ? "" : MarkdownDocument(entry.details).plainText()
+        var resolutionText = ""
+        let detailsWords = entry.details.isEmpty ? 0 : wordCount(plainText: detailsText)
         if !entry.details.isEmpty && detailsWords < 20 {
             report("Details has only \(detailsWords) words; explain what happened, at which SMTP step, and who refused the message", field: "title", at: \.detailsHeading)
         } else if detailsWords > 600 {
@@ -58,6 +68,7 @@ extension ContentValidator {
         if !entry.resolution.isEmpty {
             let document = MarkdownDocument(entry.resolution)
             let plainText = document.plainText()
+            resolutionText = plainText
             let resolutionWords = wordCount(plainText: plainText)
             if resolutionWords < 15 {
                 report("Resolution has only \(resolutionWords) words; give concrete steps and say whether to retry or stop mailing the address", field: "title", at: \.resolutionHeading)
@@ -68,7 +79,7 @@ extension ContentValidator {
                 report("Resolution has no actionable step; add a numbered list of steps, or sentences that start with a verb such as 'Check', 'Ask' or 'Stop'", field: "title", at: \.resolutionHeading)
             }
         }
-        return diagnostics
+        return (diagnostics, EntryPlainText(details: detailsText, resolution: resolutionText))
     }
 
     /// Entries a lookup could not tell apart: same reply and status and a shared match phrase,

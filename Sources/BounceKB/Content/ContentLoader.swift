@@ -14,6 +14,9 @@ public struct ContentLoadResult: Sendable {
     public var entryFileCount: Int
     /// Category folders examined, including those without a usable `_index.md`.
     public var categoryFolderCount: Int
+    /// Entry id → the plain text of its sections (`MarkdownDocument.plainText()`), when the
+    /// loader was asked to keep it (`ContentLoader.keepsPlainText`); empty otherwise.
+    public var plainText: [String: EntryPlainText] = [:]
 
     public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic], sourceFiles: [String: String],
                 entrySources: [String: EntrySource] = [:], entryFileCount: Int = 0, categoryFolderCount: Int = 0) {
@@ -23,6 +26,17 @@ public struct ContentLoadResult: Sendable {
         self.entrySources = entrySources
         self.entryFileCount = entryFileCount
         self.categoryFolderCount = categoryFolderCount
+    }
+}
+
+/// The plain text of an entry's two sections, as `MarkdownDocument.plainText()` renders them.
+public struct EntryPlainText: Equatable, Sendable {
+    public var details: String
+    public var resolution: String
+
+    public init(details: String, resolution: String) {
+        self.details = details
+        self.resolution = resolution
     }
 }
 
@@ -39,6 +53,10 @@ public struct ContentLoader: Sendable {
     public var displayRoot: URL?
     /// Whether `load()` also runs `ContentValidator.lint` (warnings only).
     public var lints = true
+    /// Whether `load()` keeps the plain text of every entry's sections in `plainText`. The lint
+    /// makes it to count words; a caller that publishes it too (the site's JSON API) saves
+    /// making it again, at the cost of holding it in memory.
+    public var keepsPlainText = false
 
     /// - Parameters:
     ///   - contentDirectory: the `content/` folder.
@@ -165,24 +183,33 @@ public struct ContentLoader: Sendable {
 
         var knowledgeBase = KnowledgeBase(site: site ?? Site(title: "", description: ""), categories: categories, entries: entries)
         diagnostics += ContentValidator.validate(knowledgeBase, sources: sources, unloadedEntryIDs: unloaded)
+        var plainText: [String: EntryPlainText] = [:]
         if lints {
-            diagnostics += ContentValidator.lint(knowledgeBase, sources: sources)
+            let lint = ContentValidator.lintKeepingPlainText(knowledgeBase, sources: sources)
+            diagnostics += lint.diagnostics
+            if keepsPlainText {
+                plainText.reserveCapacity(knowledgeBase.entries.count)
+                for (entry, text) in zip(knowledgeBase.entries, lint.plainText) { plainText[entry.id] = text }
+            }
         }
         // `related` may name `category/id`; once checked, everyone downstream wants plain ids.
-        if knowledgeBase.entries.contains(where: { $0.related.contains { $0.contains("/") } }) {
+        // A byte test is enough to decide whether to look closer (no slash byte, no slash).
+        if knowledgeBase.entries.contains(where: { $0.related.contains { $0.utf8.contains(UInt8(ascii: "/")) } }) {
             knowledgeBase.entries = knowledgeBase.entries.map { entry in
                 var entry = entry
                 entry.related = entry.related.map(ContentValidator.relatedID)
                 return entry
             }
         }
-        return ContentLoadResult(
+        var result = ContentLoadResult(
             knowledgeBase: knowledgeBase,
             diagnostics: diagnostics.sorted(),
             sourceFiles: sources.mapValues(\.file),
             entrySources: sources,
             entryFileCount: loadedEntries.count,
             categoryFolderCount: categoryFolderCount)
+        result.plainText = plainText
+        return result
     }
 
     private func loadCategoryFolder(_ folder: URL, id: String, categories: inout [Category], entries: inout [PendingEntry], diagnostics: inout [Diagnostic]) {

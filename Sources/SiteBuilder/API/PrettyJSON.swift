@@ -114,7 +114,6 @@ struct PrettyJSON {
     /// appears nested in a larger document: every line but blank ones gets the extra spaces.
     /// Strings hold no raw line breaks, so every line feed in `json` is layout.
     static func indented(_ json: [UInt8], by spaces: Int, into output: inout [UInt8]) {
-        output.reserveCapacity(output.count + json.count + json.count / 8)
         let pad = [UInt8](repeating: UInt8(ascii: " "), count: spaces)
         output.append(contentsOf: pad)
         var start = 0

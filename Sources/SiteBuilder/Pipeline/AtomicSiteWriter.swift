@@ -1,3 +1,4 @@
+import BounceKB
 import Dispatch
 import Foundation
 #if canImport(Glibc)
@@ -33,7 +34,35 @@ public struct AtomicSiteWriter: Sendable {
     /// On failure the previous output is left as it was and the temporary folder is removed.
     @discardableResult
     public func write(_ files: [OutputFile]) throws(BuildFailure) -> Int {
-        try checkPaths(files)
+        let session = try begin(paths: files.map(\.path))
+        do throws(BuildFailure) {
+            try write(files, in: session)
+        } catch {
+            abort(session)
+            throw error
+        }
+        try finish(session, produced: Set(files.map(\.path)))
+        return files.reduce(0) { $0 + $1.contents.count }
+    }
+
+    /// A write in progress: the hidden folder beside the output that files go to until the swap.
+    /// Files may be written from several threads at once, each file once.
+    final class Session: Sendable {
+        /// The temporary folder, with a trailing slash.
+        let folder: String
+        let url: URL
+
+        init(url: URL) {
+            self.url = url
+            folder = url.path.hasSuffix("/") ? url.path : url.path + "/"
+        }
+    }
+
+    /// Checks `paths` (every file the site will have) and the output folder, creates the
+    /// temporary folder with every folder the paths need, and starts deferring interrupting
+    /// signals. Every session ends with `finish` or `abort`.
+    func begin(paths: [String]) throws(BuildFailure) -> Session {
+        try checkPaths(paths)
         try checkOutputIsReplaceable()
 
         let fileManager = FileManager.default
@@ -49,66 +78,106 @@ public struct AtomicSiteWriter: Sendable {
         // file, the temporary folder is removed, and then the process ends by the signal (see
         // `WriteInterruption`), so an interrupted build never leaves a half-written folder.
         WriteInterruption.begin()
-        defer { WriteInterruption.end(output: displayPath) }
         do {
             try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {
+            WriteInterruption.end(output: displayPath)
             throw failure("cannot create a temporary folder beside the output: \(error.localizedDescription)")
         }
-
+        let session = Session(url: temporary)
         do throws(BuildFailure) {
-            let bytes = try writeAll(files, into: temporary)
-            try carryOverPreservedFiles(into: temporary, produced: Set(files.map(\.path)))
+            try createFolders(for: paths, in: session)
+        } catch {
+            abort(session)
+            throw error
+        }
+        return session
+    }
+
+    /// Writes `files` into the session's folder, on all cores.
+    func write(_ files: [OutputFile], in session: Session) throws(BuildFailure) {
+        let errors = Parallel.map(files, minimumBatch: 8) { file -> String? in
+            guard WriteInterruption.received == nil else { return nil }
+            return Self.writeFile(file.contents, to: session.folder + file.path)
+        }
+        for (file, message) in zip(files, errors) {
+            if let message { throw failure("cannot write file: \(message)", path: file.path) }
+        }
+    }
+
+    /// Writes one file into the session's folder; nil on success, the reason otherwise. Safe to
+    /// call from several threads for different files.
+    func write(_ contents: Data, to path: String, in session: Session) -> String? {
+        Self.writeFile(contents, to: session.folder + path)
+    }
+
+    /// The failure `write(_:to:in:)`'s message stands for.
+    func writeFailure(_ message: String, path: String) -> BuildFailure {
+        failure("cannot write file: \(message)", path: path)
+    }
+
+    /// Keeps the preserved files the new site lacks and swaps the new site in; on failure the
+    /// previous output stays and the temporary folder is removed.
+    func finish(_ session: Session, produced: Set<String>) throws(BuildFailure) {
+        defer { WriteInterruption.end(output: displayPath) }
+        do throws(BuildFailure) {
+            try carryOverPreservedFiles(into: session.url, produced: produced)
             if let signal = WriteInterruption.received {
                 throw failure("interrupted by \(WriteInterruption.name(of: signal))")
             }
-            try swapIn(temporary)
-            return bytes
+            try swapIn(session.url)
         } catch {
-            try? fileManager.removeItem(at: temporary)
+            Self.removeTree(session.url.path)
             throw error
         }
     }
 
-    private func writeAll(_ files: [OutputFile], into folder: URL) throws(BuildFailure) -> Int {
+    /// Gives up: removes the temporary folder; the previous output is untouched.
+    func abort(_ session: Session) {
+        Self.removeTree(session.url.path)
+        WriteInterruption.end(output: displayPath)
+    }
+
+    /// The interrupting signal received during the write, as the failure to report, if any.
+    func interruption() -> BuildFailure? {
+        WriteInterruption.received.map { failure("interrupted by \(WriteInterruption.name(of: $0))") }
+    }
+
+    /// Creates the folders `paths` need that do not exist yet (for files known only later).
+    func prepareFolders(for paths: [String], in session: Session) throws(BuildFailure) {
+        try createFolders(for: paths, in: session)
+    }
+
+    /// The path checks of `write(_:)` on their own: inside the output, one file per path, no
+    /// path both a file and a folder.
+    func checkPathsOnly(_ paths: [String]) throws(BuildFailure) {
+        try checkPaths(paths)
+    }
+
+    private func createFolders(for paths: [String], in session: Session) throws(BuildFailure) {
         var directories: Set<String> = []
-        for file in files {
-            var components = file.path.split(separator: "/").dropLast()
-            while !components.isEmpty {
-                directories.insert(components.joined(separator: "/"))
-                components = components.dropLast()
+        for path in paths {
+            var end = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+            // Parents are added until one is already known (its own parents are then known too).
+            while let slash = end {
+                let directory = String(path[..<slash])
+                guard directories.insert(directory).inserted else { break }
+                end = directory.utf8.lastIndex(of: UInt8(ascii: "/"))
             }
         }
         // Sorted, so every parent is created before its children.
         for directory in directories.sorted() {
+            // mkdir(2) directly: FileManager costs several times more per folder. Its error
+            // message is the one reported, so a failure is retried through it.
+            if mkdir(session.folder + directory, 0o755) == 0 { continue }
+            var info = stat()
+            if errno == EEXIST, stat(session.folder + directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { continue }
             do {
-                try FileManager.default.createDirectory(at: folder.appendingPathComponent(directory), withIntermediateDirectories: false)
+                try FileManager.default.createDirectory(at: session.url.appendingPathComponent(directory), withIntermediateDirectories: false)
             } catch {
                 throw failure("cannot create folder: \(error.localizedDescription)", path: directory)
             }
         }
-
-        let count = files.count
-        let errors = UnsafeMutableBufferPointer<String?>.allocate(capacity: count)
-        errors.initialize(repeating: nil)
-        defer {
-            errors.deinitialize()
-            errors.deallocate()
-        }
-        // Each iteration writes only its own slot.
-        nonisolated(unsafe) let slots = errors
-        let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var index = chunk
-            while index < count && WriteInterruption.received == nil {
-                slots[index] = Self.writeFile(files[index].contents, to: folder.appendingPathComponent(files[index].path).path)
-                index += chunks
-            }
-        }
-        for (index, message) in errors.enumerated() {
-            if let message { throw failure("cannot write file: \(message)", path: files[index].path) }
-        }
-        return files.reduce(0) { $0 + $1.contents.count }
     }
 
     /// Writes `data` to a new file with plain POSIX calls; nil on success, the reason otherwise.
@@ -135,6 +204,49 @@ public struct AtomicSiteWriter: Sendable {
         return failure
     }
 
+    /// Removes the folder at `path` and everything in it, without following symbolic links,
+    /// ignoring errors (what cannot be removed stays). Top-level subfolders go in parallel: a
+    /// previous site of 100,000 entries is hundreds of thousands of files, and FileManager
+    /// spends several times more per file.
+    static func removeTree(_ path: String) {
+        let children = removeFiles(in: path)
+        Parallel.forEachIndex(count: children.count, minimumBatch: 1) { index in
+            removeTreeSequentially(children[index])
+        }
+        rmdir(path)
+    }
+
+    private static func removeTreeSequentially(_ path: String) {
+        for child in removeFiles(in: path) { removeTreeSequentially(child) }
+        rmdir(path)
+    }
+
+    /// Unlinks every non-folder in `path`; returns its subfolders.
+    private static func removeFiles(in path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        let descriptor = dirfd(directory)
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        var folders: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isFolder = fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isFolder {
+                folders.append(prefix + name)
+            } else {
+                unlinkat(descriptor, name, 0)
+            }
+        }
+        return folders
+    }
+
     private func carryOverPreservedFiles(into folder: URL, produced: Set<String>) throws(BuildFailure) {
         for name in preservedFiles where !produced.contains(name) {
             let previous = output.appendingPathComponent(name)
@@ -159,7 +271,7 @@ public struct AtomicSiteWriter: Sendable {
         // folder, even if the process is killed outright between two steps.
         if Self.exchange(temporary.path, output.path) {
             // `temporary` now holds the previous site.
-            try? fileManager.removeItem(at: temporary)
+            Self.removeTree(temporary.path)
             return
         }
         let backup = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(Self.randomSuffix())")
@@ -172,30 +284,53 @@ public struct AtomicSiteWriter: Sendable {
             throw failure("cannot move the new site into place: \(reason)")
         }
         // The new site is in place; a backup that cannot be removed is litter, not a failed build.
-        try? fileManager.removeItem(at: backup)
+        Self.removeTree(backup.path)
     }
 
     /// Every path must stay inside the output folder and be claimed by one file only.
-    private func checkPaths(_ files: [OutputFile]) throws(BuildFailure) {
+    private func checkPaths(_ paths: [String]) throws(BuildFailure) {
         var seen: Set<String> = []
-        for file in files {
-            let segments = file.path.split(separator: "/", omittingEmptySubsequences: false)
-            if file.path.isEmpty || segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) || file.path.contains("\0") {
-                throw failure("refusing to write a file outside the output folder", path: file.path)
+        for path in paths {
+            if !Self.isInsideOutput(path) {
+                throw failure("refusing to write a file outside the output folder", path: path)
             }
-            if !seen.insert(file.path).inserted {
-                throw failure("two outputs claim the same file", path: file.path)
+            if !seen.insert(path).inserted {
+                throw failure("two outputs claim the same file", path: path)
             }
         }
         // A file may not also be a folder of another file (e.g. "a" and "a/b").
-        for path in seen {
-            var prefix = path.split(separator: "/").dropLast()
-            while !prefix.isEmpty {
-                let folder = prefix.joined(separator: "/")
+        // In input order, so that with several clashes the same one is reported every time.
+        for path in paths {
+            var end = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+            while let slash = end {
+                let folder = String(path[..<slash])
                 if seen.contains(folder) { throw failure("\(folder) is both a file and a folder", path: folder) }
-                prefix = prefix.dropLast()
+                end = folder.utf8.lastIndex(of: UInt8(ascii: "/"))
             }
         }
+    }
+
+    /// Whether `path` is relative, without empty, `.` or `..` segments, and without NUL.
+    private static func isInsideOutput(_ path: String) -> Bool {
+        // A site has hundreds of thousands of paths; ASCII ones (all real ones) are checked on
+        // bytes, where a byte is a character. Others take the character-wise check.
+        let ascii: Bool? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            if bytes.isEmpty || bytes.contains(0) { return false }
+            var segmentStart = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                let length = index - segmentStart
+                let dot = UInt8(ascii: ".")
+                if length == 0 || (length == 1 && bytes[segmentStart] == dot) || (length == 2 && bytes[segmentStart] == dot && bytes[segmentStart + 1] == dot) {
+                    return false
+                }
+                segmentStart = index + 1
+            }
+            return true
+        } ?? nil
+        if let ascii { return ascii }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return !(path.isEmpty || segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) || path.contains("\0"))
     }
 
     /// The output may be replaced only if it is missing, empty, holds nothing but preserved

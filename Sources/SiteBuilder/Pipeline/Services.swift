@@ -36,15 +36,21 @@ extension CodeCatalog {
 extension SiteServices {
     /// The project's loader (with its validation and lint), JSON API and code registry.
     public static var standard: SiteServices {
-        SiteServices(
+        var services = SiteServices(
             loadContent: { directory, displayRoot in
-                let result = ContentLoader(contentDirectory: directory, displayRoot: displayRoot).load()
-                return LoadedContent(knowledgeBase: result.knowledgeBase, diagnostics: result.diagnostics, sourceFiles: result.sourceFiles)
+                var loader = ContentLoader(contentDirectory: directory, displayRoot: displayRoot)
+                loader.keepsPlainText = true
+                let result = loader.load()
+                return LoadedContent(
+                    knowledgeBase: result.knowledgeBase, diagnostics: result.diagnostics, sourceFiles: result.sourceFiles,
+                    plainText: result.plainText)
             },
             apiFiles: { kb, generator in
                 try APIWriter.files(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) }
             },
             codes: .registry
         )
+        services.writesStandardAPI = true
+        return services
     }
 }

@@ -90,18 +90,19 @@ struct EntrySections: Sendable {
         let html: String
         let text: String?
 
-        init(_ markdown: String, plainText: Bool) {
+        init(_ markdown: String, plainText: Bool, knownText: String? = nil) {
             let document = MarkdownDocument(markdown)
             html = document.html()
-            text = plainText ? document.plainText() : nil
+            text = plainText ? (knownText ?? document.plainText()) : nil
         }
     }
 
     let details: Section
     let resolution: Section
 
-    init(_ entry: Entry, plainText: Bool = false) {
-        details = Section(entry.details, plainText: plainText)
-        resolution = Section(entry.resolution, plainText: plainText)
+    /// - Parameter knownText: the sections' plain text if the loader kept it.
+    init(_ entry: Entry, plainText: Bool = false, knownText: EntryPlainText? = nil) {
+        details = Section(entry.details, plainText: plainText, knownText: knownText?.details)
+        resolution = Section(entry.resolution, plainText: plainText, knownText: knownText?.resolution)
     }
 }
