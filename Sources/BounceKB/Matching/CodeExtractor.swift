@@ -117,16 +117,6 @@ public enum CodeExtractor {
         }
     }
 
-    /// The enhanced code at the start of `text` (after spaces), as in a DSN `Status:` field
-    /// ("5.1.1", "5.1.1 (bad destination mailbox address)"), or nil.
-    public static func leadingStatus(_ text: String) -> StatusCode? {
-        var bytes = Array(text.utf8)
-        let start = bytes.firstIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") } ?? bytes.count
-        bytes.removeSubrange(0..<start)
-        guard let first = bytes.first, isDigit(first), let (code, end) = statusCode(in: bytes, at: 0) else { return nil }
-        return end == bytes.count || bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "(") || bytes[end] == UInt8(ascii: "\t") ? code : nil
-    }
-
     /// X.0.0 says nothing beyond its class.
     static func isGeneric(_ code: StatusCode) -> Bool {
         code.subject == 0 && code.detail == 0

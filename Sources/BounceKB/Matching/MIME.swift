@@ -163,7 +163,7 @@ enum MIME {
             guard let equals = piece.firstIndex(of: "=") else { continue }
             let name = piece[..<equals].trimmed.lowercased()
             var value = piece[piece.index(after: equals)...].trimmed
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.utf8.count >= 2 {
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
                 value = String(value.dropFirst().dropLast()).replacingBackslashEscapes()
             }
             if parameters[name] == nil { parameters[name] = value }
@@ -174,27 +174,28 @@ enum MIME {
         return ContentType(type: halves[0], subtype: halves[1], parameters: parameters)
     }
 
-    /// Splits at `;` outside double quotes (a backslash escapes the next character in quotes).
+    /// Splits at `;` outside double quotes.
     private static func splitParameters(_ value: String) -> [String] {
-        let bytes = Array(value.utf8)
         var pieces: [String] = []
-        var start = 0
+        var current = ""
         var quoted = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if quoted && byte == UInt8(ascii: "\\") {
-                index += 2
+        var escaped = false
+        for character in value {
+            if escaped {
+                current.append(character)
+                escaped = false
                 continue
             }
-            if byte == UInt8(ascii: "\"") { quoted.toggle() }
-            if byte == UInt8(ascii: ";") && !quoted {
-                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
-                start = index + 1
+            if character == "\\" && quoted { escaped = true; current.append(character); continue }
+            if character == "\"" { quoted.toggle() }
+            if character == ";" && !quoted {
+                pieces.append(current)
+                current = ""
+            } else {
+                current.append(character)
             }
-            index += 1
         }
-        pieces.append(String(decoding: bytes[min(start, bytes.count)...], as: UTF8.self))
+        pieces.append(current)
         return pieces
     }
 
