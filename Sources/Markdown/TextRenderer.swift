@@ -16,18 +16,25 @@ struct TextRenderer {
         var blocks: [String] = []
         var child = cmark_node_first_child(root)
         while let node = child {
-            blocks.append(contentsOf: renderBlock(node, indent: ""))
+            blocks.append(contentsOf: renderBlock(node, indent: "", depth: 0))
             child = cmark_node_next(node)
         }
         return blocks.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
-    private func renderBlock(_ node: OpaquePointer, indent: String, firstPrefix: String? = nil) -> [String] {
+    /// Nesting deeper than this is rendered as flat text: the walk below recurses once per level,
+    /// and content nested tens of thousands of levels deep would otherwise overflow the stack.
+    static let maximumDepth = 48
+
+    private func renderBlock(_ node: OpaquePointer, indent: String, firstPrefix: String? = nil, depth: Int) -> [String] {
+        guard depth < Self.maximumDepth else {
+            return [wrap(Self.flatText(node), indent: indent, firstPrefix: firstPrefix)]
+        }
         switch cmark_node_get_type(node) {
         case CMARK_NODE_PARAGRAPH:
-            return [wrap(inline(node), indent: indent, firstPrefix: firstPrefix)]
+            return [wrap(inline(node, depth: depth), indent: indent, firstPrefix: firstPrefix)]
         case CMARK_NODE_HEADING:
-            let text = inline(node)
+            let text = inline(node, depth: depth)
             return [indent + (style == .ansi ? "\u{1B}[1m\(text)\u{1B}[0m" : text)]
         case CMARK_NODE_CODE_BLOCK:
             let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
@@ -41,7 +48,7 @@ struct TextRenderer {
             var parts: [String] = []
             var child = cmark_node_first_child(node)
             while let current = child {
-                parts.append(contentsOf: renderBlock(current, indent: indent + "> "))
+                parts.append(contentsOf: renderBlock(current, indent: indent + "> ", depth: depth + 1))
                 child = cmark_node_next(current)
             }
             return [parts.joined(separator: "\n" + indent + ">\n")]
@@ -59,7 +66,7 @@ struct TextRenderer {
                 var first = true
                 while let block = child {
                     let prefix = first ? indent + marker : nil
-                    parts.append(contentsOf: renderBlock(block, indent: indent + String(repeating: " ", count: marker.count), firstPrefix: prefix))
+                    parts.append(contentsOf: renderBlock(block, indent: indent + String(repeating: " ", count: marker.count), firstPrefix: prefix, depth: depth + 1))
                     first = false
                     child = cmark_node_next(block)
                 }
@@ -71,11 +78,12 @@ struct TextRenderer {
         case CMARK_NODE_HTML_BLOCK:
             return []
         default:
-            return [wrap(inline(node), indent: indent, firstPrefix: firstPrefix)]
+            return [wrap(inline(node, depth: depth), indent: indent, firstPrefix: firstPrefix)]
         }
     }
 
-    private func inline(_ node: OpaquePointer) -> String {
+    private func inline(_ node: OpaquePointer, depth: Int) -> String {
+        guard depth < Self.maximumDepth else { return Self.flatText(node) }
         var text = ""
         var child = cmark_node_first_child(node)
         while let current = child {
@@ -92,17 +100,40 @@ struct TextRenderer {
             case CMARK_NODE_HTML_INLINE:
                 break
             case CMARK_NODE_STRONG:
-                let inner = inline(current)
+                let inner = inline(current, depth: depth + 1)
                 text += style == .ansi ? "\u{1B}[1m\(inner)\u{1B}[0m" : inner
             case CMARK_NODE_LINK:
-                let inner = inline(current)
+                let inner = inline(current, depth: depth + 1)
                 let url = cmark_node_get_url(current).map { String(cString: $0) } ?? ""
                 text += (url.isEmpty || url == inner) ? inner : "\(inner) (\(url))"
             default:
-                text += inline(current)
+                text += inline(current, depth: depth + 1)
             }
             child = cmark_node_next(current)
         }
+        return text
+    }
+
+    /// The text of everything under `node`, blocks separated by spaces, without markup; walks
+    /// the tree with cmark's iterator, so any depth costs no stack.
+    static func flatText(_ node: OpaquePointer) -> String {
+        guard let iterator = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        var text = ""
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let current = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                text += cmark_node_get_literal(current).map { String(cString: $0) } ?? ""
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
+                if !text.isEmpty && text.last != " " { text += " " }
+            default:
+                break
+            }
+        }
+        while text.last == " " { text.removeLast() }
         return text
     }
 

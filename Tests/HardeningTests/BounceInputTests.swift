@@ -255,14 +255,10 @@ import Testing
         #expect(result.status == 2, "\(name): status \(result.status)")
         #expect(result.err.hasPrefix("bounce: --data "), "\(name): \(result.err)")
         if name == "wrong types" {
-            // Known issue: a field of the wrong type gives Foundation's "The data isn't in the
-            // correct format", which names neither the field nor the entry. Fix in
-            // Sources/BounceKB/Model/APIDocument.swift `decode(from:)`: catch `DecodingError`
-            // from the second decode and throw `APIDocumentError.notAnAPIDocument` with the
-            // coding path and the problem, e.g. "entries[3].reply: expected a number, found a string".
-            withKnownIssue("a wrongly typed field is reported without naming it") {
-                #expect(result.err.contains("reply"), "\(result.err)")
-            }
+            // The field and the entry are named, so the file can be fixed.
+            #expect(result.err.contains("entries["), "\(result.err)")
+            #expect(result.err.contains("].reply"), "\(result.err)")
+            #expect(result.err.contains(expected), "\(name): \(result.err)")
         } else {
             #expect(result.err.contains(expected), "\(name): \(result.err)")
         }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything read from a content folder, with every problem found on the way.
 public struct ContentLoadResult: Sendable {
@@ -102,13 +105,15 @@ public struct ContentLoader: Sendable {
                                      diagnostics: diagnostics, sourceFiles: [:])
         }
 
-        for name in listing(root, display: rootDisplay, diagnostics: &diagnostics) {
+        // Links are followed only when they stay inside the content folder (compared by real path).
+        let realRoot = Self.realPath(root.path) ?? root.path
+        for name in listing(root, display: rootDisplay, within: realRoot, diagnostics: &diagnostics) {
             let url = root.appendingPathComponent(name)
             let path = display(url)
             switch ContentFileReader.kind(of: url.path) {
             case .directory:
                 categoryFolderCount += 1
-                loadCategoryFolder(url, id: name, categories: &categories, entries: &pendingEntries, diagnostics: &diagnostics)
+                loadCategoryFolder(url, id: name, within: realRoot, categories: &categories, entries: &pendingEntries, diagnostics: &diagnostics)
             case _ where name == "site.yml":
                 sawSiteFile = true
                 switch ContentFileReader.readFile(path: url.path, display: path).flatMap({ SourceText.decode($0, file: path) }) {
@@ -212,8 +217,9 @@ public struct ContentLoader: Sendable {
         return result
     }
 
-    private func loadCategoryFolder(_ folder: URL, id: String, categories: inout [Category], entries: inout [PendingEntry], diagnostics: inout [Diagnostic]) {
+    private func loadCategoryFolder(_ folder: URL, id: String, within realRoot: String, categories: inout [Category], entries: inout [PendingEntry], diagnostics: inout [Diagnostic]) {
         let folderDisplay = display(folder, isDirectory: true)
+        let names = listing(folder, display: folderDisplay, within: realRoot, diagnostics: &diagnostics)
         if !ContentRules.isKebabCase(id) {
             diagnostics.append(.error(
                 "category folder name '\(id)' is not kebab-case (lower-case letters, digits, single hyphens); rename it to '\(ContentRules.kebabCased(id))'",
@@ -222,7 +228,8 @@ public struct ContentLoader: Sendable {
         let indexURL = folder.appendingPathComponent("_index.md")
         let indexDisplay = display(indexURL)
         var hasCategory = false
-        switch ContentFileReader.kind(of: indexURL.path) {
+        // A `_index.md` the listing refused (a link out of content/) counts as missing.
+        switch names.contains("_index.md") ? ContentFileReader.kind(of: indexURL.path) : .missing("not listed") {
         case .missing:
             diagnostics.append(.error(
                 "category folder has no _index.md, so its entries are not loaded; add _index.md with title, order and summary, or move the entries into another category",
@@ -244,7 +251,7 @@ public struct ContentLoader: Sendable {
         var entryCount = 0
         // Paths built as strings: URL manipulation costs microseconds per call, per file.
         let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
-        for name in listing(folder, display: folderDisplay, diagnostics: &diagnostics) where name != "_index.md" {
+        for name in names where name != "_index.md" {
             let filePath = folderPath + name
             // A folder shown as "./" is the display root itself, whose files are shown bare.
             let path = folderDisplay == "./" ? display(URL(fileURLWithPath: filePath)) : folderDisplay + name
@@ -285,16 +292,48 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    /// The visible names in `folder`, sorted; dot files (editor and OS litter) are skipped.
-    private func listing(_ folder: URL, display folderDisplay: String, diagnostics: inout [Diagnostic]) -> [String] {
+    /// The visible names in `folder`, sorted; dot files (editor and OS litter) are skipped, and so
+    /// are symbolic links that resolve outside `realRoot` (reported as errors): content is read
+    /// only from inside the content folder, whoever wrote the links.
+    private func listing(_ folder: URL, display folderDisplay: String, within realRoot: String, diagnostics: inout [Diagnostic]) -> [String] {
+        let names: [String]
         do {
-            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
                 .filter { !$0.hasPrefix(".") }
                 .sorted()
         } catch {
             diagnostics.append(.error("cannot list folder: \(error.localizedDescription); check its permissions", file: folderDisplay))
             return []
         }
+        let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
+        let shownFolder = folderDisplay == "./" ? "" : folderDisplay
+        return names.filter { name in
+            let path = folderPath + name
+            guard Self.isSymbolicLink(path) else { return true }
+            // A dangling link or a loop reaches nothing; the reader reports it as unreadable.
+            guard let target = Self.realPath(path) else { return true }
+            let rootPrefix = realRoot.hasSuffix("/") ? realRoot : realRoot + "/"
+            guard target == realRoot || target.hasPrefix(rootPrefix) else {
+                diagnostics.append(.error(
+                    "symbolic link points outside the content folder (to \(target)) and is not read; copy the file into content/ instead of linking to it",
+                    file: shownFolder + name))
+                return false
+            }
+            return true
+        }
+    }
+
+    private static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// The canonical absolute path with every link resolved, or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `url` relative to the display root when inside it, otherwise absolute.

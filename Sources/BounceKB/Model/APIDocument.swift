@@ -53,7 +53,7 @@ public struct APIDocument: Codable, Equatable, Sendable {
         do {
             probe = try JSONDecoder().decode(VersionProbe.self, from: data)
         } catch {
-            throw APIDocumentError.notAnAPIDocument(String(describing: error))
+            throw APIDocumentError.notAnAPIDocument(describe(error))
         }
         guard let version = probe.version else { throw APIDocumentError.missingSchemaVersion }
         guard let major = Self.majorVersion(of: version) else {
@@ -62,7 +62,50 @@ public struct APIDocument: Codable, Equatable, Sendable {
         guard major == supportedMajorVersion else {
             throw APIDocumentError.unsupportedSchemaVersion(found: version, supportedMajor: supportedMajorVersion)
         }
-        return try JSONDecoder().decode(APIDocument.self, from: data)
+        do {
+            return try JSONDecoder().decode(APIDocument.self, from: data)
+        } catch {
+            throw APIDocumentError.notAnAPIDocument(describe(error))
+        }
+    }
+
+    /// A decoding failure as one line that names the field, e.g.
+    /// "at entries[3].reply: Expected to decode Int but found a string instead."
+    static func describe(_ error: any Error) -> String {
+        guard let decodingError = error as? DecodingError else { return String(describing: error) }
+        let context: DecodingError.Context
+        var problem: String?
+        switch decodingError {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c):
+            context = c
+        case .keyNotFound(let key, let c):
+            context = c
+            problem = "the required key \"\(key.stringValue)\" is missing"
+        case .dataCorrupted(let c):
+            context = c
+            if let underlying = c.underlyingError as NSError?,
+               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                problem = "\(c.debugDescription) \(detail)"
+            }
+        @unknown default:
+            return String(describing: error)
+        }
+        let message = problem ?? context.debugDescription
+        let path = codingPathText(context.codingPath)
+        return path.isEmpty ? message : "at \(path): \(message)"
+    }
+
+    /// `[entries, 3, reply]` as "entries[3].reply".
+    static func codingPathText(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == String(index) {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text
     }
 
     /// Reads a published `entries.json` straight into a knowledge base (what `bounce --data` does).
