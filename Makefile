@@ -14,7 +14,7 @@ DESTDIR ?=
 # Where `swift build` puts the executables; evaluated when a recipe needs it.
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build check site test clean install uninstall fuzz
+.PHONY: all deps test-deps build check site embed test clean install uninstall fuzz
 
 ## Default: install missing system libraries, build everything, check the content.
 all: deps build check site
@@ -34,6 +34,10 @@ check: build
 ## Generates the help site and the JSON API into public/.
 site: check
 	"$(BIN_DIR)/bouncekb" build --content $(CONTENT)
+
+## Refreshes the knowledge base compiled into `bounce` after content/ changed (commit the result).
+embed: build
+	"$(BIN_DIR)/bounce" embed --content $(CONTENT) --output Sources/bounce/EmbeddedKnowledgeBase.swift
 
 ## The whole suite; swift test's own summary lines are the last thing printed.
 test: deps test-deps
