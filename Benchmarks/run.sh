@@ -123,7 +123,7 @@ for r in rows:
     label, median, low, high, cpu, runs, rss, pages, files, size = r
     corpus, output = label.rsplit("-", 1)
     corpus = "content/ (real)" if corpus == "real" else f"{int(corpus):,} entries"
-    print(f"| {corpus:<16} | {output:<6} | {float(median):7.3f}s | {float(low):7.3f}s | {float(high):7.3f}s | {float(cpu) / int(runs):7.3f}s | {runs:>4} | {int(rss) / 1024:6.0f} MiB | {int(pages):>7,} | {int(files):>7,} | {int(size):>13,} |")
+    print(f"| {corpus:<16} | {output:<6} | {float(median):7.3f}s | {float(low):7.3f}s | {float(high):7.3f}s | {float(cpu):7.3f}s | {runs:>4} | {int(rss) / 1024:6.0f} MiB | {int(pages):>7,} | {int(files):>7,} | {int(size):>13,} |")
 print()
 if "10000-tmpfs" in by and "100000-tmpfs" in by:
     ratio = float(by["100000-tmpfs"][1]) / float(by["10000-tmpfs"][1])

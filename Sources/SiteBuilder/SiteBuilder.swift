@@ -60,6 +60,20 @@ public struct LoadedContent: Sendable {
     }
 }
 
+/// What `SiteBuilder.build()` reports while it runs, for a progress display or step timings.
+///
+/// Steps are reported as they start; a step may start more than once (the JSON API's fixed
+/// files are made between the render step's preparation and its pages). Pages are reported in
+/// batches, so `pagesDone` counts add up to the planned total when the build succeeds.
+public enum SiteBuildEvent: Sendable, Equatable {
+    /// A step begins.
+    case stepStarted(StepName)
+    /// The render step will render `total` pages (the index step may add a few more).
+    case pagesPlanned(total: Int)
+    /// `count` more pages were rendered and written.
+    case pagesDone(count: Int)
+}
+
 /// The services a build uses; the defaults are the project's own (`SiteServices.standard`),
 /// and tests swap in others, e.g. a knowledge base built in memory.
 public struct SiteServices: Sendable {
@@ -102,10 +116,19 @@ public struct SiteServices: Sendable {
 public struct SiteBuilder: Sendable {
     public var options: SiteBuildOptions
     public var services: SiteServices
+    /// Hears what `build()` is doing (see `SiteBuildEvent`); called from several threads while
+    /// pages render, so it must be thread-safe. Nil by default: a build reports nothing.
+    public var onEvent: (@Sendable (SiteBuildEvent) -> Void)?
 
-    public init(options: SiteBuildOptions, services: SiteServices = .standard) {
+    public init(options: SiteBuildOptions, services: SiteServices = .standard, onEvent: (@Sendable (SiteBuildEvent) -> Void)? = nil) {
         self.options = options
         self.services = services
+        self.onEvent = onEvent
+    }
+
+    /// Passes `event` to `onEvent`, if any.
+    func report(_ event: SiteBuildEvent) {
+        onEvent?(event)
     }
 
     /// What the load step hands on.
@@ -221,8 +244,11 @@ public struct SiteBuilder: Sendable {
         var diagnostics: [Diagnostic] = []
         // Refuse an unusable output folder before spending time on rendering.
         try writer.checkOutputIsReplaceable()
-        let loaded = try load.run(options, diagnostics: &diagnostics)
-        let validated = try validate.run(loaded, diagnostics: &diagnostics)
-        return try renderAndWrite(validated, diagnostics: &diagnostics)
+        report(.stepStarted(.load))
+        // One variable holds the loaded content, so the build can release parts of it early.
+        var validated = try load.run(options, diagnostics: &diagnostics)
+        report(.stepStarted(.validate))
+        validated = try validate.run(validated, diagnostics: &diagnostics)
+        return try renderAndWrite(&validated, diagnostics: &diagnostics)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BounceKB
 import Foundation
+import PreviewServer
 import SiteBuilder
 
 struct BuildCommand: ParsableCommand {
@@ -47,14 +48,20 @@ struct BuildCommand: ParsableCommand {
             displayRoot: environment.workingDirectory
         )
         let formatter = environment.stdoutFormatter
+        // Progress goes to standard error on a terminal only (see `BuildProgress.isWanted`).
+        let reporter = BuildReporter(progress: BuildProgress.standardError(
+            stderrIsTerminal: environment.stderrIsTerminal, environment: environment.variables, quiet: verbosity.quiet))
         do throws(BuildFailure) {
-            let summary = try SiteBuilder(options: options).build()
+            let summary = try SiteBuilder(options: options, onEvent: { reporter.handle($0) }).build()
+            let timings = reporter.finish()
             let seconds = (ContinuousClock.now - started).seconds
             let line = "built \(count(summary.pages, "page")) (\(count(summary.files, "file")), \(count(summary.bytes, "byte"))) into \(output) in \(String(format: "%.2f", seconds)) s"
             if verbosity.level != .quiet {
-                FileHandle.standardOutput.write(Data((formatter.format(summary.diagnostics) + line + "\n").utf8))
+                let steps = verbosity.level == .verbose ? BuildReporter.timingLine(timings) + "\n" : ""
+                FileHandle.standardOutput.write(Data((formatter.format(summary.diagnostics) + steps + line + "\n").utf8))
             }
         } catch {
+            _ = reporter.finish()
             let shown = verbosity.level == .quiet ? error.diagnostics.filter { $0.severity == .error } : error.diagnostics
             FileHandle.standardOutput.write(Data(formatter.format(shown).utf8))
             let diagnosticCounts = error.diagnostics.isEmpty ? "" : " (\(count(error.diagnostics.errorCount, "error")), \(count(error.diagnostics.warningCount, "warning")))"

@@ -29,11 +29,9 @@ enum ContentFileParser {
             return ParsedEntry(entry: nil, source: source, diagnostics: diagnostics + bodyDiagnostics)
         }
         for pair in pairs {
-            source.fieldKeys[pair.key] = pair.keyLocation
-            source.fieldValues[pair.key] = pair.value.location
-            if case .sequence(let items) = pair.value.kind {
-                source.listItems[pair.key] = items.map(\.location)
-            }
+            var items: [SourceLocation] = []
+            if case .sequence(let values) = pair.value.kind { items = values.map(\.location) }
+            source.record(key: pair.key, keyLocation: pair.keyLocation, valueLocation: pair.value.location, items: items)
         }
 
         var reader = FieldReader(file: file, pairs: pairs, missingFieldLocation: source.frontMatterEnd)

@@ -9,15 +9,16 @@ extension ContentValidator {
     /// length, resolutions with nothing to do, match phrases too generic to identify a cause,
     /// and sections that are suspiciously short or long. Never errors.
     public static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:]) -> [Diagnostic] {
-        lintKeepingPlainText(kb, sources: sources).diagnostics
+        lintKeepingPlainText(kb, sources: sources, keep: false).diagnostics
     }
 
-    /// `lint(_:sources:)`, also returning the plain text of every entry's sections, which the
-    /// word counts need anyway (the JSON API publishes it, and making it twice is slow).
-    static func lintKeepingPlainText(_ kb: KnowledgeBase, sources: [String: EntrySource]) -> (diagnostics: [Diagnostic], plainText: [EntryPlainText]) {
+    /// `lint(_:sources:)`, also returning (with `keep`) the plain text of every entry's sections,
+    /// which the word counts need anyway (the JSON API publishes it, and making it twice is slow).
+    static func lintKeepingPlainText(_ kb: KnowledgeBase, sources: [String: EntrySource], keep: Bool = true) -> (diagnostics: [Diagnostic], plainText: [EntryPlainText]) {
         // Entries are checked independently, so on all cores; results are joined in entry order.
         let results = Parallel.map(kb.entries, minimumBatch: 32) { entry in
-            lintEntry(entry, source: sources[entry.id])
+            let result = lintEntry(entry, source: sources[entry.id])
+            return keep ? result : (diagnostics: result.diagnostics, plainText: EntryPlainText(details: "", resolution: ""))
         }
         var diagnostics = results.flatMap(\.diagnostics)
         for finding in ambiguousPairs(kb) {
@@ -86,21 +87,23 @@ extension ContentValidator {
     /// with neither naming the other in `related`. Warns in both files.
     private static func ambiguousPairs(_ kb: KnowledgeBase) -> [(entry: Entry, message: String, item: Int)] {
         var findings: [(entry: Entry, message: String, item: Int)] = []
-        var byKey: [String: [(entry: Entry, item: Int)]] = [:]
+        // Entry positions, not entries: the table holds every phrase of the knowledge base.
+        var byKey: [String: [(position: Int, item: Int)]] = [:]
         var keys: [String] = []
-        for entry in kb.entries {
+        for (position, entry) in kb.entries.enumerated() {
             var seen: Set<String> = []
             for (index, phrase) in entry.match.enumerated() {
                 let key = "\(entry.reply) \(entry.status ?? "-") \(normalisedPhrase(phrase))"
                 guard seen.insert(key).inserted else { continue }
                 if byKey[key] == nil { keys.append(key) }
-                byKey[key, default: []].append((entry, index))
+                byKey[key, default: []].append((position, index))
             }
         }
         // One warning per pair, at the first phrase they share, in the order phrases were met.
         var reported: Set<String> = []
         for key in keys {
-            guard let group = byKey[key], group.count > 1 else { continue }
+            guard let positions = byKey[key], positions.count > 1 else { continue }
+            let group = positions.map { (entry: kb.entries[$0.position], item: $0.item) }
             for (a, first) in group.enumerated() {
                 for second in group[(a + 1)...] {
                     let pair = "\(first.entry.id) \(second.entry.id)"

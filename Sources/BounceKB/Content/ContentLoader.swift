@@ -190,7 +190,7 @@ public struct ContentLoader: Sendable {
         diagnostics += ContentValidator.validate(knowledgeBase, sources: sources, unloadedEntryIDs: unloaded)
         var plainText: [String: EntryPlainText] = [:]
         if lints {
-            let lint = ContentValidator.lintKeepingPlainText(knowledgeBase, sources: sources)
+            let lint = ContentValidator.lintKeepingPlainText(knowledgeBase, sources: sources, keep: keepsPlainText)
             diagnostics += lint.diagnostics
             if keepsPlainText {
                 plainText.reserveCapacity(knowledgeBase.entries.count)

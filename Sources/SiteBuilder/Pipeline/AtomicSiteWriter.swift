@@ -111,6 +111,55 @@ public struct AtomicSiteWriter: Sendable {
         Self.writeFile(contents, to: session.folder + path)
     }
 
+    /// A file of the session written piece by piece, in order: for a file too large to hold in
+    /// memory whole (`api/v1/entries.json` of a large site).
+    final class StreamedFile {
+        let path: String
+        private var descriptor: Int32
+        /// The first write error, if any; later appends are skipped.
+        private(set) var failure: String?
+        private(set) var bytes = 0
+
+        fileprivate init(path: String, descriptor: Int32) {
+            self.path = path
+            self.descriptor = descriptor
+        }
+
+        func append(_ data: [UInt8]) {
+            guard failure == nil, descriptor >= 0 else { return }
+            failure = data.withUnsafeBytes { AtomicSiteWriter.writeAll($0, to: descriptor) }
+            if failure == nil { bytes += data.count }
+        }
+
+        /// Closes the file; returns the first error of its life, if any.
+        func close() -> String? {
+            if descriptor >= 0 {
+                if posixClose(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+                descriptor = -1
+            }
+            return failure
+        }
+
+        deinit { _ = close() }
+    }
+
+    /// Creates `path` in the session's folder for writing in pieces.
+    func streamedFile(_ path: String, in session: Session) throws(BuildFailure) -> StreamedFile {
+        let descriptor = open(session.folder + path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw writeFailure(String(cString: strerror(errno)), path: path) }
+        return StreamedFile(path: path, descriptor: descriptor)
+    }
+
+    /// `write(_:to:in:)` for text, written as UTF-8 without first copying it into `Data`.
+    func write(text: String, to path: String, in session: Session) -> String? {
+        let descriptor = open(session.folder + path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        var text = text
+        var failure = text.withUTF8 { Self.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+        if posixClose(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        return failure
+    }
+
     /// The failure `write(_:to:in:)`'s message stands for.
     func writeFailure(_ message: String, path: String) -> BuildFailure {
         failure("cannot write file: \(message)", path: path)
@@ -187,21 +236,23 @@ public struct AtomicSiteWriter: Sendable {
     private static func writeFile(_ data: Data, to path: String) -> String? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        var failure: String?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let written = posixWrite(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = data.withUnsafeBytes { writeAll($0, to: descriptor) }
         if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         return failure
+    }
+
+    /// Writes all of `buffer` to `descriptor`; nil on success, the reason otherwise.
+    fileprivate static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+        var offset = 0
+        while offset < buffer.count, let base = buffer.baseAddress {
+            let written = posixWrite(descriptor, base + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
     }
 
     /// Removes the folder at `path` and everything in it, without following symbolic links,
@@ -453,6 +504,11 @@ enum WriteInterruption {
         default: return "signal \(number)"
         }
     }
+}
+
+/// `close(2)`, reachable from inside `StreamedFile`, whose own `close()` hides the C function.
+private func posixClose(_ descriptor: Int32) -> Int32 {
+    close(descriptor)
 }
 
 /// `write(2)`, reachable from inside `AtomicSiteWriter`, whose own `write(_:)` hides the C function.

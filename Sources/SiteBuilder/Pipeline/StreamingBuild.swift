@@ -6,55 +6,55 @@ extension SiteBuilder {
     /// Entries rendered (page and API record) per batch: enough to keep every core busy, few
     /// enough that a batch's pages and records are a few megabytes whatever the site's size.
     static let entryBatch = 512
+    /// Up to this many entries the index is made at the same time as the entry pages (using both
+    /// cores to the end); above it, after them, so that the index's memory and the entries'
+    /// plain text (a few hundred megabytes at 100,000 entries) are never held together.
+    static let overlappedIndexLimit = 25_000
 
     /// The render, index, JSON API and write steps of `build()`, interleaved so that memory stays
     /// flat however large the site: pages are written to the temporary folder as soon as they
     /// are rendered, and an entry's page and API record come from one rendering of its Markdown.
-    /// The index (sitemap, search) is made on a thread of its own meanwhile.
+    ///
+    /// Order: entry pages and records first, using the plain text the loader kept (then
+    /// released); then the other pages. The index (sitemap, search) is made on a thread of its
+    /// own meanwhile: beside the entry pages up to `overlappedIndexLimit` entries, and beside
+    /// the other pages above that, since it is the largest single allocation of a big site and
+    /// then waits until the plain text is gone.
     ///
     /// Failures are those of the separate steps, named after them, and leave the output as it
     /// was. With the standard JSON API the entry ids are checked before any page is written,
     /// so a bad id fails the `json-api` step before a missing template would fail `render`; both
     /// are caught by earlier checks (`load`, `validate`) in practice.
-    func renderAndWrite(_ loaded: Loaded, diagnostics: inout [Diagnostic]) throws(BuildFailure) -> SiteBuildSummary {
+    func renderAndWrite(_ loaded: inout Loaded, diagnostics: inout [Diagnostic]) throws(BuildFailure) -> SiteBuildSummary {
         let kb = loaded.content.knowledgeBase
         let services = services
         let templates = loaded.templates
         let generator = options.generator
+        // Owned here alone, so that it is freed as soon as the entries are written.
+        var plainText = loaded.content.plainText
+        loaded.content.plainText = [:]
+        // Already merged into `diagnostics` and used by the validate step only.
+        loaded.content.sourceFiles = [:]
+        loaded.content.diagnostics = []
+        report(.stepStarted(.render))
         let renderer = try BuildStep<Void, SiteRenderer>(.render) { _, _ in
             try SiteRenderer(knowledgeBase: kb, codes: services.codes, templates: templates)
         }.run((), diagnostics: &diagnostics)
-        let empty = Rendered(knowledgeBase: kb, renderer: renderer, files: [], pages: 0)
-
-        // The index needs nothing the pages produce.
-        let indexStep = index
-        let diagnosticsSoFar = diagnostics
-        let indexTask = BackgroundResult { () -> (Result<Rendered, BuildFailure>, [Diagnostic]) in
-            var local = diagnosticsSoFar
-            do throws(BuildFailure) {
-                return (.success(try indexStep.run(empty, diagnostics: &local)), local)
-            } catch {
-                return (.failure(error), local)
-            }
-        }
 
         // The JSON API: with the standard one, the files that do not grow with each entry now
         // and the entry records later, beside their pages; otherwise whatever the service makes.
         let standardAPI = services.writesStandardAPI
-        let apiPrepared: (files: [OutputFile], frame: APIWriter.EntriesFrame?)
-        do throws(BuildFailure) {
-            apiPrepared = try BuildStep<Void, ([OutputFile], APIWriter.EntriesFrame?)>(.api) { _, _ in
-                guard standardAPI else {
-                    return (try services.apiFiles(kb, generator), nil)
-                }
-                try APIWriter.checkIDs(kb)
-                let fixed = try APIWriter.fixedFiles(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) }
-                return (fixed, try APIWriter.entriesDocumentFrame(for: kb, generator: generator))
-            }.run((), diagnostics: &diagnostics)
-        } catch {
-            _ = indexTask.value
-            throw error
-        }
+        report(.stepStarted(.api))
+        let apiPrepared = try BuildStep<Void, ([OutputFile], APIWriter.EntriesFrame?)>(.api) { _, _ in
+            guard standardAPI else {
+                return (try services.apiFiles(kb, generator), nil)
+            }
+            try APIWriter.checkIDs(kb)
+            let fixed = try APIWriter.fixedFiles(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) }
+            return (fixed, try APIWriter.entriesDocumentFrame(for: kb, generator: generator))
+        }.run((), diagnostics: &diagnostics)
+        let apiFiles = apiPrepared.0
+        let apiFrame = apiPrepared.1
 
         let jobs = renderer.model.jobs
         var entryJobs: [(job: PageJob, position: Int)] = []
@@ -62,46 +62,68 @@ extension SiteBuilder {
         for job in jobs {
             if case .entry(let position) = job.kind { entryJobs.append((job, position)) } else { otherJobs.append(job) }
         }
-        var knownPaths = jobs.map(\.path) + templates.assets.map(\.path) + apiPrepared.files.map(\.path)
-        if apiPrepared.frame != nil {
+        var knownPaths = jobs.map(\.path) + templates.assets.map(\.path) + apiFiles.map(\.path)
+        if apiFrame != nil {
             knownPaths.append(APIWriter.entriesPath)
             knownPaths += kb.entries.map { APIWriter.entryPath($0.id) }
         }
 
         let writer = writer
         let pathsToCheck = knownPaths
-        let session: AtomicSiteWriter.Session
-        do throws(BuildFailure) {
-            session = try BuildStep<Void, AtomicSiteWriter.Session>(.write) { _, _ in
-                try writer.begin(paths: pathsToCheck)
-            }.run((), diagnostics: &diagnostics)
-        } catch {
-            _ = indexTask.value
-            throw error
-        }
+        let session = try BuildStep<Void, AtomicSiteWriter.Session>(.write) { _, _ in
+            try writer.begin(paths: pathsToCheck)
+        }.run((), diagnostics: &diagnostics)
         var bytes = 0
         var fileCount = 0
+        var indexTask: BackgroundResult<(Result<Rendered, BuildFailure>, [Diagnostic])>?
         let outcome: Result<(pages: Int, index: Rendered), BuildFailure>
         do throws(BuildFailure) {
-            // Small files first; then every page but entries'; then entries in batches.
-            let small = templates.assets + apiPrepared.files
+            let small = templates.assets + apiFiles
             try BuildStep<Void, Void>(.write) { _, _ in try writer.write(small, in: session) }.run((), diagnostics: &diagnostics)
             bytes += small.reduce(0) { $0 + $1.contents.count }
             fileCount += small.count
+            report(.stepStarted(.render))
+            report(.pagesPlanned(total: jobs.count))
+
+            // The index needs nothing the pages produce: it is made on a thread of its own while
+            // pages render. Its diagnostics are the ones it adds to those it was started with.
+            let indexStep = index
+            let empty = Rendered(knowledgeBase: kb, renderer: renderer, files: [], pages: 0)
+            let startIndex = { (diagnosticsSoFar: [Diagnostic]) in
+                BackgroundResult { () -> (Result<Rendered, BuildFailure>, [Diagnostic]) in
+                    var local = diagnosticsSoFar
+                    do throws(BuildFailure) {
+                        return (.success(try indexStep.run(empty, diagnostics: &local)), Array(local.dropFirst(diagnosticsSoFar.count)))
+                    } catch {
+                        return (.failure(error), Array(local.dropFirst(diagnosticsSoFar.count)))
+                    }
+                }
+            }
+            // Beside the entry pages when the site is small enough for the index and the
+            // entries' plain text to share memory; after them otherwise, once that is released.
+            if kb.entries.count <= Self.overlappedIndexLimit { indexTask = startIndex(diagnostics) }
+
+            let entries = try writeEntries(
+                entryJobs, renderer: renderer, plainText: plainText, apiFrame: apiFrame,
+                writer: writer, session: session, diagnostics: &diagnostics)
+            bytes += entries.bytes
+            fileCount += entries.files
+            plainText = [:]
+            if indexTask == nil {
+                // Hand what the entry pages freed back to the system first: glibc keeps each
+                // render thread's freed memory in that thread's arena, where the index thread
+                // cannot reuse it, and the index is the peak of a large build.
+                Self.releaseFreedMemory()
+                indexTask = startIndex(diagnostics)
+            }
 
             let others = try writePages(otherJobs, renderer: renderer, writer: writer, session: session, diagnostics: &diagnostics)
             bytes += others
             fileCount += otherJobs.count
 
-            let entries = try writeEntries(
-                entryJobs, renderer: renderer, plainText: loaded.content.plainText, apiFrame: apiPrepared.frame,
-                writer: writer, session: session, diagnostics: &diagnostics)
-            bytes += entries.bytes
-            fileCount += entries.files
-
-            // The index, made meanwhile.
-            let (indexResult, indexDiagnostics) = indexTask.value
-            diagnostics = indexDiagnostics
+            report(.stepStarted(.index))
+            let (indexResult, indexDiagnostics) = indexTask?.value ?? (.success(empty), [])
+            diagnostics += indexDiagnostics
             let indexed = try indexResult.get()
             try BuildStep<Void, Void>(.write) { _, _ in
                 try writer.prepareFolders(for: indexed.files.map(\.path), in: session)
@@ -118,8 +140,7 @@ extension SiteBuilder {
         case .failure(let failure):
             writer.abort(session)
             // A write that failed because two outputs claim one path is reported as that clash.
-            let (indexResult, _) = indexTask.value
-            let indexPaths = (try? indexResult.get())?.files.map(\.path) ?? []
+            let indexPaths = ((try? indexTask?.value.0.get())?.files ?? []).map(\.path)
             do throws(BuildFailure) {
                 try writer.checkPathsOnly(knownPaths + indexPaths)
             } catch {
@@ -127,6 +148,7 @@ extension SiteBuilder {
             }
             throw failure
         case .success(let result):
+            report(.stepStarted(.write))
             let allPaths = knownPaths + result.index.files.map(\.path)
             try BuildStep<Void, Void>(.write) { _, _ in
                 do throws(BuildFailure) {
@@ -142,15 +164,28 @@ extension SiteBuilder {
         }
     }
 
+    /// Returns memory that was freed but is still held by the allocator to the system, where
+    /// the C library can (glibc's `malloc_trim`, looked up at run time because Swift's Glibc
+    /// module leaves out `<malloc.h>`); elsewhere nothing happens.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        // A null handle is glibc's RTLD_DEFAULT: search every loaded library.
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        #endif
+    }
+
     /// Renders and writes `jobs` (no entry pages) on all cores; returns the bytes written.
     private func writePages(_ jobs: [PageJob], renderer: SiteRenderer, writer: AtomicSiteWriter, session: AtomicSiteWriter.Session,
                             diagnostics: inout [Diagnostic]) throws(BuildFailure) -> Int {
         let results = Parallel.map(jobs, minimumBatch: 2) { job -> PageOutcome in
             guard WriteInterruption.received == nil else { return .skipped }
-            guard let page = renderer.renderPage(job) else { return .missingTemplate }
-            if let message = writer.write(page, to: job.path, in: session) { return .writeFailed(message) }
-            return .written(page.count)
+            guard let page = renderer.renderPageText(job) else { return .missingTemplate }
+            if let message = writer.write(text: page, to: job.path, in: session) { return .writeFailed(message) }
+            return .written(page.utf8.count)
         }
+        report(.pagesDone(count: jobs.count))
         return try collect(results, paths: jobs.map(\.path), jobs: jobs, writer: writer, diagnostics: &diagnostics)
     }
 
@@ -165,7 +200,15 @@ extension SiteBuilder {
         let withAPI = apiFrame != nil
         var bytes = 0
         var files = 0
-        var entriesJSON = apiFrame?.head ?? []
+        // entries.json goes to disk batch by batch: at 100,000 entries it is half a gigabyte.
+        var entriesFile: AtomicSiteWriter.StreamedFile?
+        if let apiFrame {
+            let file = try BuildStep<Void, AtomicSiteWriter.StreamedFile>(.write) { _, _ in
+                try writer.streamedFile(APIWriter.entriesPath, in: session)
+            }.run((), diagnostics: &diagnostics)
+            file.append(apiFrame.head)
+            entriesFile = file
+        }
         var recordIndex = 0
         var batchStart = 0
         while batchStart < jobs.count {
@@ -176,11 +219,11 @@ extension SiteBuilder {
                 let entry = kb.entries[item.position]
                 let sections = EntrySections(entry, plainText: withAPI, knownText: plainText[entry.id])
                 var pageOutcome = PageOutcome.missingTemplate
-                if let page = renderer.renderPage(item.job, sections: sections) {
-                    if let message = writer.write(page, to: item.job.path, in: session) {
+                if let page = renderer.renderPageText(item.job, sections: sections) {
+                    if let message = writer.write(text: page, to: item.job.path, in: session) {
                         pageOutcome = .writeFailed(message)
                     } else {
-                        pageOutcome = .written(page.count)
+                        pageOutcome = .written(page.utf8.count)
                     }
                 }
                 guard withAPI else { return (pageOutcome, nil, .skipped) }
@@ -193,22 +236,28 @@ extension SiteBuilder {
             }
             bytes += try collect(results.map(\.page), paths: batch.map(\.job.path), jobs: batch.map(\.job), writer: writer, diagnostics: &diagnostics)
             files += batch.count
+            report(.pagesDone(count: batch.count))
             if withAPI {
                 let recordPaths = batch.map { APIWriter.entryPath(kb.entries[$0.position].id) }
                 bytes += try collect(results.map(\.recordOutcome), paths: recordPaths, jobs: batch.map(\.job), writer: writer, diagnostics: &diagnostics)
                 files += batch.count
+                var chunk: [UInt8] = []
                 for result in results {
                     guard let record = result.record else { continue }
-                    APIWriter.appendEntry(record, index: recordIndex, to: &entriesJSON)
+                    APIWriter.appendEntry(record, index: recordIndex, to: &chunk)
                     recordIndex += 1
                 }
+                entriesFile?.append(chunk)
             }
         }
-        if let apiFrame {
-            entriesJSON += apiFrame.tail(hasEntries: recordIndex > 0)
-            let file = OutputFile(path: APIWriter.entriesPath, contents: Data(entriesJSON))
-            try BuildStep<Void, Void>(.write) { _, _ in try writer.write([file], in: session) }.run((), diagnostics: &diagnostics)
-            bytes += file.contents.count
+        if let apiFrame, let entriesFile {
+            entriesFile.append(apiFrame.tail(hasEntries: recordIndex > 0))
+            if let message = entriesFile.close() {
+                var failure = writer.writeFailure(message, path: entriesFile.path)
+                failure.diagnostics = diagnostics.sorted()
+                throw failure
+            }
+            bytes += entriesFile.bytes
             files += 1
         }
         return (bytes, files)

@@ -41,6 +41,8 @@ struct SiteModel: Sendable {
     let providerAnchors: [String: String]
     /// Entry cards with their HTML, built once per link root that lists entries (see `EntryCard`).
     let cardsByRoot: [String: [EntryCard]]
+    /// `frame(site:language:root:)` for the roots pages have, made once instead of per page.
+    private let frames: [String: [String: any Sendable]]
 
     /// - Parameter templates: renders each entry card's `cardHTML` once per link root; without
     ///   it (or without a `partials/entry-card` template) `cardHTML` is empty.
@@ -94,9 +96,14 @@ struct SiteModel: Sendable {
 
         // Every page that lists entries sits one or two folders deep (category and providers
         // pages; entry and code pages), so cards are needed with these two roots only.
+        var frames: [String: [String: any Sendable]] = [:]
+        for root in ["", "../", "../../", base.path] {
+            frames[root] = Self.frame(site: kb.site, language: language, root: root)
+        }
+        self.frames = frames
         var cards: [String: [EntryCard]] = [:]
         for root in ["../", "../../"] where !kb.entries.isEmpty {
-            cards[root] = Self.entryCards(kb: kb, root: root, frame: Self.frame(site: kb.site, language: language, root: root), templates: templates)
+            cards[root] = Self.entryCards(kb: kb, root: root, frame: frames[root] ?? Self.frame(site: kb.site, language: language, root: root), templates: templates)
         }
         cardsByRoot = cards
     }
@@ -144,6 +151,11 @@ struct SiteModel: Sendable {
         context(for: job, sections: nil)
     }
 
+    /// `frame(site:language:root:)` for this site.
+    func frame(root: String) -> [String: any Sendable] {
+        frames[root] ?? Self.frame(site: kb.site, language: language, root: root)
+    }
+
     /// The values every page gets, for pages whose links start with `root`.
     ///
     /// Strings are `TextValue`s and fixed-shape objects are dictionaries of them (see
@@ -175,7 +187,7 @@ struct SiteModel: Sendable {
         let links = Links(page: job.path, base: base)
         var context: [String: Any] = [:]
         context.reserveCapacity(32)
-        for (key, value) in Self.frame(site: kb.site, language: language, root: links.root) { context[key] = value }
+        for (key, value) in frame(root: links.root) { context[key] = value }
         // Keys a template may test are always present (false when unset): Mustache looks a
         // missing key up in the enclosing contexts, which would show an unrelated value.
         var page: [String: Any] = ["path": TextValue(job.path), "canonical": false]
@@ -341,8 +353,8 @@ struct SiteModel: Sendable {
     /// The entry cards at `positions` for a page whose links start at `links.root`.
     private func entryCards(_ positions: [Int], links: Links) -> [EntryCard] {
         if let cards = cardsByRoot[links.root] { return positions.map { cards[$0] } }
-        let frame = Self.frame(site: kb.site, language: language, root: links.root)
-        return positions.map { EntryCard(kb.entries[$0], root: links.root, frame: frame, templates: nil) }
+        let pageFrame = frame(root: links.root)
+        return positions.map { EntryCard(kb.entries[$0], root: links.root, frame: pageFrame, templates: nil) }
     }
 
     /// Every entry's card for pages whose links start at `root`, with the card's HTML rendered.

@@ -8,6 +8,8 @@ public struct SiteRenderer: Sendable {
     public let codes: CodeCatalog
     public let templates: TemplateSet
     let model: SiteModel
+    /// Header, footer and the like, rendered once per link root (see `FixedPartials`).
+    let fixedPartials: FixedPartialCache
 
     /// - Throws: `SiteRenderError` when the site's base URL is unusable or an id cannot be a
     ///   folder name (the validate step reports these as diagnostics first).
@@ -26,6 +28,9 @@ public struct SiteRenderer: Sendable {
         self.codes = codes
         self.templates = templates
         model = SiteModel(kb: knowledgeBase, codes: codes, base: base, templates: templates)
+        fixedPartials = FixedPartialCache(
+            templates: templates, fixed: templates.fixedPartials,
+            pageTemplates: Set(TemplateSet.required.map(\.name) + [SiteSearch.templateName]))
     }
 
     /// Output paths of every page, in render order.
@@ -48,7 +53,18 @@ public struct SiteRenderer: Sendable {
     /// One page's bytes; nil when its template is missing. `sections` are the entry's Markdown
     /// sections when the caller has already rendered them (entry pages only).
     func renderPage(_ job: PageJob, sections: EntrySections? = nil) -> Data? {
-        templates.render(SiteModel.template(for: job.kind), context: model.context(for: job, sections: sections)).map { Data($0.utf8) }
+        renderPageText(job, sections: sections).map { Data($0.utf8) }
+    }
+
+    /// `renderPage` as text, which can be written without another copy of a large page.
+    func renderPageText(_ job: PageJob, sections: EntrySections? = nil) -> String? {
+        let name = SiteModel.template(for: job.kind)
+        let context = model.context(for: job, sections: sections)
+        let root = Links(page: job.path, base: model.base).root
+        if let library = fixedPartials.library(for: context, root: root, frame: model.frame(root: root)) {
+            return library.render(context, withTemplate: name)
+        }
+        return templates.render(name, context: context)
     }
 
     static func missingTemplate(_ job: PageJob) -> SiteRenderError {

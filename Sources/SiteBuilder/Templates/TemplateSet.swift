@@ -24,11 +24,14 @@ public struct TemplateSet: Sendable {
     public let names: [String]
     /// Files under `assets/`, with paths as they appear in the output (`assets/site.css`), sorted.
     public let assets: [OutputFile]
+    /// Partials that print the same on every page with the same page-wide values.
+    let fixedPartials: FixedPartials
 
-    init(library: MustacheLibrary, names: [String], assets: [OutputFile]) {
+    init(library: MustacheLibrary, names: [String], assets: [OutputFile], fixedPartials: FixedPartials = FixedPartials(reads: [:])) {
         self.library = library
         self.names = names
         self.assets = assets
+        self.fixedPartials = fixedPartials
     }
 
     /// Renders the template `name` with `context`; nil when there is no such template.
@@ -124,7 +127,8 @@ public struct TemplateSet: Sendable {
 
         diagnostics.sort()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (TemplateSet(library: MustacheLibrary(templates: parsed), names: parsed.keys.sorted(), assets: assets), diagnostics)
+        let fixed = FixedPartials.find(in: sources.mapValues(\.text))
+        return (TemplateSet(library: MustacheLibrary(templates: parsed), names: parsed.keys.sorted(), assets: assets, fixedPartials: fixed), diagnostics)
     }
 
     /// Regular files below `directory`, as sorted relative paths, leaving out hidden files and folders
