@@ -138,6 +138,23 @@ struct TextRenderer {
     }
 
     private func wrap(_ text: String, indent: String, firstPrefix: String?) -> String {
+        // Plain text (no width) only puts the prefixes in front of each line. Done on UTF-8
+        // bytes, because splitting by Character dominated the whole site build's lint and JSON
+        // steps. A carriage return would pair with "\n" as one Character, so such text keeps
+        // the general path and gives the same result as ever.
+        if width == nil, !text.utf8.contains(UInt8(ascii: "\r")) {
+            let first = firstPrefix ?? indent
+            guard !indent.isEmpty, text.utf8.contains(UInt8(ascii: "\n")) else { return first + text }
+            var output = first
+            var lineStart = text.startIndex
+            for position in text.utf8.indices where text.utf8[position] == UInt8(ascii: "\n") {
+                output += text[lineStart...position]
+                output += indent
+                lineStart = text.utf8.index(after: position)
+            }
+            output += text[lineStart...]
+            return output
+        }
         let hardLines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var output: [String] = []
         var prefix = firstPrefix ?? indent

@@ -26,3 +26,9 @@ func deepNestingKeepsTheTextWithoutRecursing(_ unit: String) {
     #expect(text.contains("> quoted"))
     #expect(text.contains("> - item one"))
 }
+
+/// Plain text keeps hard line breaks and indents every line of a nested block.
+@Test func plainTextIndentsEveryLineOfNestedBlocks() {
+    let text = MarkdownDocument("- first  \n  second\n- third\n\n> quote  \n> more\n").plainText()
+    #expect(text == "- first\n  second\n- third\n\n> quote\n> more")
+}
