@@ -34,7 +34,15 @@ struct BounceCommand: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            // Lookups are the common case and start-up time matters for them: parse them as
+            // the lookup command directly, which skips building the whole command tree.
+            if let first = arguments.first, !Self.rootArguments.contains(first), !arguments.contains(where: Self.rootOnly),
+               let lookup = LookupCommand.quickParse(arguments) ?? (try? LookupCommand.parse(arguments)) {
+                command = lookup
+            } else {
+                // Also how a failed fast parse is reported: with the root command's usage.
+                command = try parseAsRoot(arguments)
+            }
         } catch {
             finish(with: error)
         }
@@ -45,6 +53,16 @@ struct BounceCommand: ParsableCommand {
             finish(with: error)
         }
         Glibc.exit(0)
+    }
+
+    /// First arguments that name a subcommand or ask the root command for something.
+    private static let rootArguments: Set<String> = [
+        "lookup", "show", "list", "embed", "help", "-h", "--help", "--version",
+    ]
+
+    /// Arguments only the root command understands, wherever they appear.
+    private static func rootOnly(_ argument: String) -> Bool {
+        argument == "-h" || argument == "--help" || argument.hasPrefix("--generate-completion") || argument.hasPrefix("--experimental")
     }
 
     private static func finish(with error: Error) -> Never {

@@ -69,6 +69,24 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "Never use colour (NO_COLOR in the environment does the same).")
     var noColor = false
 
+    @Flag(name: [.short, .long], help: ArgumentHelp(
+        "Print only the essentials: one line per result (recipient, entry id, reason); for list one id per line, for show the title.",
+        discussion: "Fields are separated by tabs; '-' stands for a missing recipient or entry. The exit status is the same as without it."
+    ))
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Print more: scores, matched phrases, codes found and the normalised text.")
+    var verbose = false
+
+    /// How much text output says.
+    var detail: Detail { quiet ? .quiet : verbose ? .verbose : .normal }
+
+    enum Detail: Sendable { case quiet, normal, verbose }
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
+
     func terminal() -> Terminal {
         Terminal.current(environment: ProcessInfo.processInfo.environment, forceNoColor: noColor)
     }

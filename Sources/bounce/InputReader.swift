@@ -51,35 +51,35 @@ struct InputReader {
             return false
         }
 
-        // mbox: a message starts at a line beginning with "From " after a line break.
+        // mbox: a message starts at a line beginning with "From " after a line break. `pending`
+        // holds unread input from `start` on; it is compacted only when a new chunk arrives, so
+        // splitting many messages out of one chunk copies nothing.
         var message: [UInt8] = []
         var pending = buffer
-        var scanFrom = 0
+        var start = 0
         while true {
-            // Split complete messages out of `pending`.
-            var searchStart = max(1, scanFrom)
-            while let separator = Self.separator(in: pending, from: searchStart) {
-                append(pending[0..<separator], to: &message)
+            while let separator = Self.separator(in: pending, from: start + 1) {
+                append(pending[start..<separator], to: &message)
                 try emit(&message, handle)
-                pending.removeSubrange(0..<separator)
-                searchStart = 1
+                start = separator
             }
-            // Keep a little tail in `pending` so a separator split across reads is found.
-            if pending.count > 8 {
-                let keep = 6
-                append(pending[0..<(pending.count - keep)], to: &message)
-                pending.removeSubrange(0..<(pending.count - keep))
-            }
-            scanFrom = 0
             if finished { break }
+            // Keep the last few bytes unread, so a separator split across reads is found.
+            let keep = 6
+            if pending.count - start > keep {
+                append(pending[start..<(pending.count - keep)], to: &message)
+                start = pending.count - keep
+            }
             let count = readChunk(&chunk)
             if count <= 0 {
                 finished = true
                 continue
             }
+            pending.removeSubrange(0..<start)
+            start = 0
             pending += chunk[0..<count]
         }
-        append(pending[...], to: &message)
+        append(pending[start...], to: &message)
         try emit(&message, handle)
         return true
     }
@@ -104,15 +104,15 @@ struct InputReader {
         try handle(String(decoding: message, as: UTF8.self), true)
     }
 
-    /// The offset of the "F" of the next "\nFrom " at or after `start` (the line break stays
-    /// with the previous message).
+    /// The offset of the "F" of the next "\nFrom " whose "F" is at or after `start` (the line
+    /// break stays with the previous message).
     static func separator(in bytes: [UInt8], from start: Int) -> Int? {
-        let pattern: [UInt8] = Array("\nFrom ".utf8)
-        guard bytes.count >= pattern.count else { return nil }
-        var index = max(0, start - 1)
+        let pattern: [UInt8] = Array("From ".utf8)
+        var index = max(1, start)
         while index + pattern.count <= bytes.count {
-            if bytes[index] == pattern[0] && bytes[(index + 1)..<(index + pattern.count)].elementsEqual(pattern[1...]) {
-                return index + 1
+            if bytes[index - 1] == UInt8(ascii: "\n") && bytes[index] == pattern[0]
+                && bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                return index
             }
             index += 1
         }

@@ -45,6 +45,8 @@ struct ListCommand: ParsableCommand {
                 ])
             }
             Output.standard(JSON.object([("entries", .array(items))]).rendered() + "\n")
+        } else if outputOptions.detail == .quiet {
+            if !entries.isEmpty { Output.standard(entries.map { Terminal.printable($0.id) + "\n" }.joined()) }
         } else {
             let terminal = outputOptions.terminal()
             var lines: [String] = []
@@ -52,8 +54,8 @@ struct ListCommand: ParsableCommand {
                 let inCategory = entries.filter { $0.category == category.id }
                 guard !inCategory.isEmpty else { continue }
                 if !lines.isEmpty { lines.append("") }
-                lines.append(terminal.bold(category.title) + terminal.dim(" (\(category.id))"))
-                for entry in inCategory {
+                lines.append(terminal.bold(Terminal.printable(category.title)) + terminal.dim(" (\(Terminal.printable(category.id)))"))
+                for entry in inCategory.map(ResultRenderer.printable) {
                     let codes = ([String(entry.reply)] + (entry.status.map { [$0] } ?? [])).joined(separator: " ")
                     let head = "  " + entry.id + "  " + terminal.dim(codes)
                     lines.append(head)

@@ -6,18 +6,56 @@ struct ResultRenderer {
     let knowledgeBase: KnowledgeBase
     let terminal: Terminal
     let json: Bool
+    /// How much the text output says (JSON always has one shape).
+    let detail: OutputOptions.Detail
+    /// Reads text the way the matcher did, for `--verbose`.
+    let normalizer: Normalizer
     /// Gives an entry with all its texts, for the entries shown in full.
-    let fullEntry: (Entry) -> Entry
+    private let loadEntry: (Entry) -> Entry
 
     private var jsonCount = 0
     private var wroteText = false
     private var codeCache: [String: JSON] = [:]
+    /// Entries already read whole and made printable, by id: the recipients of one report
+    /// mostly share a cause, and reading an entry from the built-in archive scans all of it.
+    private var entryCache: [String: Entry] = [:]
 
-    init(knowledgeBase: KnowledgeBase, terminal: Terminal, json: Bool, fullEntry: @escaping (Entry) -> Entry = { $0 }) {
+    init(
+        knowledgeBase: KnowledgeBase, terminal: Terminal, json: Bool, detail: OutputOptions.Detail = .normal,
+        normalizer: Normalizer = .standard, fullEntry: @escaping (Entry) -> Entry = { $0 }
+    ) {
         self.knowledgeBase = knowledgeBase
         self.terminal = terminal
         self.json = json
-        self.fullEntry = fullEntry
+        self.detail = detail
+        self.normalizer = normalizer
+        self.loadEntry = fullEntry
+    }
+
+    /// `entry` with all its texts, printable (see `Terminal.printable`), read once per id.
+    mutating func fullEntry(_ entry: Entry) -> Entry {
+        if let cached = entryCache[entry.id] { return cached }
+        let full = Self.printable(loadEntry(entry))
+        entryCache[entry.id] = full
+        return full
+    }
+
+    /// Every text of `entry` that output shows, with control characters replaced.
+    static func printable(_ entry: Entry) -> Entry {
+        var entry = entry
+        entry.id = Terminal.printable(entry.id)
+        entry.title = Terminal.printable(entry.title)
+        entry.summary = Terminal.printable(entry.summary)
+        entry.details = Terminal.printable(entry.details)
+        entry.resolution = Terminal.printable(entry.resolution)
+        entry.category = Terminal.printable(entry.category)
+        entry.reason = Terminal.printable(entry.reason)
+        entry.status = entry.status.map(Terminal.printable)
+        entry.match = entry.match.map(Terminal.printable)
+        entry.providers = entry.providers.map(Terminal.printable)
+        entry.related = entry.related.map(Terminal.printable)
+        entry.references = entry.references.map { Reference(title: Terminal.printable($0.title), url: Terminal.printable($0.url)) }
+        return entry
     }
 
     /// The output for `results`, to be written at once, so a batch streams in bounded memory.
@@ -31,17 +69,29 @@ struct ResultRenderer {
             }
             return output
         }
+        if detail == .quiet {
+            for result in results { output += quietLine(result, message: message) }
+            return output
+        }
         if let message {
             output += (wroteText ? "\n" : "") + terminal.bold("Message \(message)") + "\n"
             wroteText = false
         }
-        for result in results {
+        for result in results.prefix(Self.maximumTextResults) {
             if wroteText { output += "\n" }
             output += human(result, showRecipient: results.count > 1 || result.recipient != nil)
             wroteText = true
         }
+        if results.count > Self.maximumTextResults {
+            let more = results.count - Self.maximumTextResults
+            output += "\n" + terminal.bold("… and \(more) more recipient\(more == 1 ? "" : "s") (use --json or --quiet for all)") + "\n"
+        }
         return output
     }
+
+    /// Most results of one message shown in full as text: a report naming thousands of
+    /// recipients is for `--json` or `--quiet`, which list every one.
+    static let maximumTextResults = 1_000
 
     /// What remains to be written after the last result.
     func finish() -> String {
@@ -98,12 +148,61 @@ struct ResultRenderer {
 
     // MARK: - Text
 
-    private func human(_ result: LookupResult, showRecipient: Bool) -> String {
+    /// `--quiet`: recipient, best entry and reason, tab-separated ('-' for none), and for an
+    /// mbox the message number first.
+    private func quietLine(_ result: LookupResult, message: Int?) -> String {
+        var fields: [String] = []
+        if let message { fields.append(String(message)) }
+        fields.append(result.recipient.map { Terminal.printable($0).replacingTabs() } ?? "-")
+        fields.append(result.match.matches.first.map { Terminal.printable($0.entry.id) } ?? "-")
+        fields.append(Terminal.printable(result.match.reason.id))
+        return fields.joined(separator: "\t") + "\n"
+    }
+
+    /// `--verbose`: how the result came about.
+    private func verboseLines(_ result: LookupResult) -> [String] {
+        let match = result.match
+        var lines = ["", terminal.bold("How this was matched")]
+        var codes: [String] = []
+        if let reply = match.reply { codes.append("reply \(reply)") }
+        if let status = match.status { codes.append("status \(status)") }
+        if match.codes.expired { codes.append("queue expired") }
+        lines.append(terminal.wrap("Codes found: " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")), indent: "    ", firstIndent: "  "))
+        lines.append(terminal.wrap("Reason: \(Terminal.printable(match.reason.id)) (from \(match.reason.source.rawValue))", indent: "    ", firstIndent: "  "))
+        if let diagnostic = result.diagnostic {
+            lines.append(terminal.wrap("Text matched: " + Terminal.printable(diagnostic).replacingLineBreaks(), indent: "    ", firstIndent: "  "))
+        }
+        let tokens = normalizer.tokens(match.text).map(\.text).joined(separator: " ")
+        lines.append(terminal.wrap("Normalised: " + (tokens.isEmpty ? "(nothing but codes)" : Terminal.printable(tokens)), indent: "    ", firstIndent: "  "))
+        if match.matches.isEmpty {
+            lines.append("  Scores: no entry reached the threshold")
+        } else {
+            lines.append("  Scores:")
+            for item in match.matches {
+                let score = "\(item.score)"
+                var line = String(repeating: " ", count: max(0, 8 - score.count)) + score + "  " + Terminal.printable(item.entry.id)
+                if let phrase = item.phrase {
+                    line += terminal.dim("  \"\(Terminal.printable(phrase))\" \(Int((item.coverage * 100).rounded()))%")
+                }
+                if item.tied { line += terminal.dim(" (tied)") }
+                lines.append("  " + line)
+            }
+        }
+        return lines
+    }
+
+    private mutating func human(_ result: LookupResult, showRecipient: Bool) -> String {
+        let text = humanBody(result, showRecipient: showRecipient)
+        guard detail == .verbose else { return text }
+        return text + verboseLines(result).joined(separator: "\n") + "\n"
+    }
+
+    private mutating func humanBody(_ result: LookupResult, showRecipient: Bool) -> String {
         let match = result.match
         var lines: [String] = []
         if showRecipient {
-            var head = "Recipient: " + (result.recipient ?? "(not named)")
-            if let action = result.action, !action.isEmpty { head += " (\(action))" }
+            var head = "Recipient: " + Terminal.printable(result.recipient ?? "(not named)")
+            if let action = result.action, !action.isEmpty { head += " (\(Terminal.printable(action)))" }
             lines.append(terminal.bold(head))
         }
         switch match.kind {
@@ -127,12 +226,27 @@ struct ResultRenderer {
                 case .structure: source = "from the message's structure"
                 case .entry, .none: source = "best guess"
                 }
-                let description = knowledgeBase.reason(match.reason.id)?.description ?? ""
-                lines.append(terminal.wrap("Likely reason (\(source)): " + terminal.bold(match.reason.id) + (description.isEmpty ? "" : " — \(description)")))
+                let description = Terminal.printable(knowledgeBase.reason(match.reason.id)?.description ?? "")
+                lines.append(terminal.wrap("Likely reason (\(source)): " + terminal.bold(Terminal.printable(match.reason.id)) + (description.isEmpty ? "" : " — \(description)")))
                 if let reason = knowledgeBase.reason(match.reason.id) {
                     lines.append(terminal.wrap("What to do: " + reason.action.label + "."))
                 }
             }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        if match.codesOnly {
+            // Codes alone: list the entries that carry them rather than guessing one.
+            lines.append(contentsOf: codeDetails(match))
+            lines.append("")
+            lines.append(terminal.wrap("Entries with \(match.status.map { $0.pattern } ?? "these codes"):"))
+            for item in match.matches {
+                let entry = Self.printable(item.entry)
+                lines.append(terminal.wrap(terminal.bold(entry.title) + " " + terminal.dim("(bounce show \(entry.id))"), indent: "    ", firstIndent: "  - "))
+                lines.append(terminal.wrap(entry.summary, indent: "    ", firstIndent: "    "))
+            }
+            lines.append("")
+            lines.append(terminal.wrap(terminal.dim("Paste the server's whole reply to tell these apart.")))
             return lines.joined(separator: "\n") + "\n"
         }
 
@@ -152,7 +266,8 @@ struct ResultRenderer {
             lines.append("")
             lines.append(terminal.dim("Also possible:"))
             for item in others {
-                lines.append(terminal.wrap("\(item.entry.title) " + terminal.dim("(bounce show \(item.entry.id))"), indent: "    ", firstIndent: "  - "))
+                let entry = Self.printable(item.entry)
+                lines.append(terminal.wrap("\(entry.title) " + terminal.dim("(bounce show \(entry.id))"), indent: "    ", firstIndent: "  - "))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -220,4 +335,9 @@ struct ResultRenderer {
         }
         return lines
     }
+}
+
+private extension String {
+    func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+    func replacingLineBreaks() -> String { split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " / ") }
 }

@@ -17,17 +17,23 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let knowledgeBase = try dataOptions.knowledgeBase()
-        guard let entry = knowledgeBase.entry(id) else {
+        guard let found = knowledgeBase.entry(id) else {
             let similar = knowledgeBase.entries.map(\.id).filter { $0.contains(id) || id.contains($0) }.prefix(5)
             let hint = similar.isEmpty ? " (see bounce list)" : "; did you mean " + similar.joined(separator: ", ") + "?"
             throw CommandFailure(message: "no entry with id '\(id)'\(hint)", status: 1)
         }
         if outputOptions.json {
             let document = JSON.object([
-                ("entry", JSON.encoded(entry)),
-                ("url", .string(knowledgeBase.url(of: entry))),
+                ("entry", JSON.encoded(found)),
+                ("url", .string(knowledgeBase.url(of: found))),
             ])
             Output.standard(document.rendered() + "\n")
+            return
+        }
+        // Text from `--data` is printed: without control characters.
+        let entry = ResultRenderer.printable(found)
+        if outputOptions.detail == .quiet {
+            Output.standard(entry.title + "\n")
             return
         }
         let terminal = outputOptions.terminal()
@@ -38,7 +44,7 @@ struct ShowCommand: ParsableCommand {
         facts += [entry.permanence.rawValue, entry.reason, entry.action.label]
         lines.append(terminal.dim(facts.joined(separator: " · ")))
         if let category = knowledgeBase.category(entry.category) {
-            lines.append(terminal.dim("Category: \(category.title)"))
+            lines.append(terminal.dim("Category: " + Terminal.printable(category.title)))
         }
         if !entry.providers.isEmpty { lines.append(terminal.dim("Seen from: " + entry.providers.joined(separator: ", "))) }
         lines.append("")
@@ -59,7 +65,7 @@ struct ShowCommand: ParsableCommand {
             lines.append("")
             lines.append(terminal.bold("Related"))
             for related in entry.related {
-                let title = knowledgeBase.entry(related)?.title ?? related
+                let title = Terminal.printable(knowledgeBase.entry(related)?.title ?? related)
                 lines.append(terminal.wrap("\(title) " + terminal.dim("(\(related))"), indent: "    ", firstIndent: "  - "))
             }
         }

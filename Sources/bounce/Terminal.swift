@@ -38,6 +38,19 @@ struct Terminal: Sendable {
         return Int(size.ws_col)
     }
 
+    /// `text` safe to print: C0 controls other than line feed and tab, DEL and C1 controls
+    /// (U+0080-U+009F) become U+FFFD, so that text from a bounce or from `--data` cannot move
+    /// the cursor, set the window title or reach the clipboard. Styling is added after this.
+    static func printable(_ text: String) -> String {
+        func unsafe(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+        }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(unsafe(scalar) ? "\u{FFFD}" : scalar) }
+        return String(scalars)
+    }
+
     func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
     func red(_ text: String) -> String { color ? "\u{1B}[31m\(text)\u{1B}[0m" : text }

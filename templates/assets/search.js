@@ -113,7 +113,8 @@
     return groups === 1 && length >= 1 && length <= 3;
   }
 
-  function isHostName(atom) {
+  /** `tlds`: the top-level domains over six letters that still end a host name (a Set). */
+  function isHostName(atom, tlds) {
     var dots = 0, length = 0, allLetters = true, start = true;
     for (var i = 0; i < atom.length; i++) {
       var c = atom.charCodeAt(i);
@@ -129,7 +130,9 @@
       allLetters = false;
       if (!(c === 45 || isDigitCode(c) || c >= 0x80)) return false;
     }
-    return dots >= 1 && allLetters && length >= 2 && length <= 6;
+    if (!(dots >= 1 && allLetters)) return false;
+    if (length >= 2 && length <= 6) return true;
+    return tlds.has(atom.slice(atom.lastIndexOf('.') + 1));
   }
 
   function singular(word) {
@@ -156,14 +159,14 @@
       if (digits) pushRaw(raw, '', K_NUMBER); else pushRaw(raw, singular(word), K_WORD);
     }
   }
-  function classifyColonFree(raw, atom) {
+  function classifyColonFree(raw, atom, tlds) {
     if (isIPv4(atom)) { pushRaw(raw, IP, K_PLACEHOLDER); return; }
-    if (isHostName(atom)) { pushRaw(raw, atom, K_HOST); return; }
+    if (isHostName(atom, tlds)) { pushRaw(raw, atom, K_HOST); return; }
     var parts = pieces(atom, '-');
     for (var p = 0; p < parts.length; p++) classifyPiece(raw, parts[p], p < parts.length - 1);
   }
   /** One atom (already lower-cased and trimmed) into raw tokens. */
-  function classify(raw, atom) {
+  function classify(raw, atom, tlds) {
     // Fast paths, same outcome as the rules below: a plain word, or plain digits.
     var letters = true, digits = true;
     for (var i = 0; i < atom.length && (letters || digits); i++) {
@@ -178,22 +181,26 @@
       return;
     }
     if (atom.indexOf('@') >= 0) { pushRaw(raw, EMAIL, K_PLACEHOLDER); return; }
-    if (atom.indexOf(':') < 0) { classifyColonFree(raw, atom); return; }
+    if (atom.indexOf(':') < 0) { classifyColonFree(raw, atom, tlds); return; }
     if (isIPv6(atom)) { pushRaw(raw, IP, K_PLACEHOLDER); return; }
     var parts = pieces(atom, ':');
-    for (var p = 0; p < parts.length; p++) classifyColonFree(raw, parts[p]);
+    for (var p = 0; p < parts.length; p++) classifyColonFree(raw, parts[p], tlds);
   }
-  function flushAtom(raw, atom) {
+  function flushAtom(raw, atom, tlds) {
     var start = 0, end = atom.length;
     while (start < end && isTrimmedCode(atom.charCodeAt(start))) start++;
     while (end > start && isTrimmedCode(atom.charCodeAt(end - 1))) end--;
-    if (start < end) classify(raw, start === 0 && end === atom.length ? atom : atom.slice(start, end));
+    if (start < end) classify(raw, start === 0 && end === atom.length ? atom : atom.slice(start, end), tlds);
   }
   function isAtomOrApostrophe(c) { return c < 0x80 && (ASCII_ATOM[c] === 1 || c === 39 || c === 96); }
   var APOSTROPHES = /['`]/g;
 
-  /** Normalizer.tokens: the tokens of `text`, each {text, host}. */
-  function tokenize(input) {
+  var NO_TLDS = new Set();
+
+  /** Normalizer.tokens: the tokens of `text`, each {text, host}. `tlds` (a Set): the index's
+   *  `rules.long_tlds`; without it only top-level domains of two to six letters end a host name. */
+  function tokenize(input, tlds) {
+    if (!tlds) tlds = NO_TLDS;
     var text = String(input).normalize('NFC');
     var raw = [];
     var atom = '';
@@ -204,7 +211,7 @@
         if (c === 123) {
           var placeholder = placeholderAt(text, index);
           if (placeholder) {
-            if (atom) { flushAtom(raw, atom); atom = ''; }
+            if (atom) { flushAtom(raw, atom, tlds); atom = ''; }
             pushRaw(raw, placeholder[1], K_PLACEHOLDER);
             index += placeholder[0].length;
             continue;
@@ -220,7 +227,7 @@
           index = end;
           continue;
         }
-        if (atom) { flushAtom(raw, atom); atom = ''; }
+        if (atom) { flushAtom(raw, atom, tlds); atom = ''; }
         index++;
         continue;
       }
@@ -233,11 +240,11 @@
         // Swift keeps a scalar whose lower-case mapping is more than one scalar.
         atom += (lower.length === 1 || (lower.length === 2 && lower.codePointAt(0) > 0xffff)) ? lower : ch;
       } else if (atom) {
-        flushAtom(raw, atom);
+        flushAtom(raw, atom, tlds);
         atom = '';
       }
     }
-    if (atom) flushAtom(raw, atom);
+    if (atom) flushAtom(raw, atom, tlds);
 
     var tokens = [];
     for (var r = 0; r < raw.length; r++) {
@@ -526,6 +533,8 @@
   function createEngine(data) {
     var w = data.weights, rules = data.rules;
     var extract = makeExtractor(rules);
+    var longTlds = new Set(rules.long_tlds || []);
+    function tokensOf(text) { return tokenize(text, longTlds); }
     var reasons = data.reasons, categories = data.categories;
 
     // Vocabulary: terms grouped by weight; a term's id is its position over all groups.
@@ -552,14 +561,15 @@
       };
       entry.path = entry.category + '/' + entry.id + '/index.html';
       row[9].forEach(function (ids) {
-        var tokens = [], weights = [], total = 0;
+        var tokens = [], weights = [], total = 0, heaviest = 0;
         for (var i = 0; i < ids.length; i++) {
           tokens.push(vocabulary[ids[i]]);
           weights.push(termWeights[ids[i]]);
           total += termWeights[ids[i]];
+          if (!isPlaceholder(vocabulary[ids[i]]) && termWeights[ids[i]] > heaviest) heaviest = termWeights[ids[i]];
         }
         var index = phrases.length;
-        phrases.push({ entry: position, tokens: tokens, weights: weights, total: total });
+        phrases.push({ entry: position, tokens: tokens, weights: weights, total: total, short: tokens.length <= w.short_phrase, heaviest: heaviest });
         tokens.forEach(function (token) {
           if (isPlaceholder(token)) return;
           var list = phrasesByToken.get(token);
@@ -598,11 +608,15 @@
 
     function phraseScore(phrase, view) {
       if (!(phrase.total > 0)) return [0, 0];
-      var matched = 0, longestRun = 0, previous = [];
+      var matched = 0, longestRun = 0, previous = [], missingRarest = false;
       for (var offset = 0; offset < phrase.tokens.length; offset++) {
         var positions = view.positions(phrase.tokens[offset]);
         var weight = phrase.weights[offset];
-        if (!positions.length) { previous = []; continue; }
+        if (!positions.length) {
+          if (!isPlaceholder(phrase.tokens[offset]) && weight >= phrase.heaviest) missingRarest = true;
+          previous = [];
+          continue;
+        }
         matched += weight;
         var current = [], cursor = 0;
         for (var i = 0; i < positions.length; i++) {
@@ -616,6 +630,8 @@
         previous = current;
       }
       var coverage = matched / phrase.total;
+      // A short phrase without its rarest word says something else ("unable to relay").
+      if (missingRarest && phrase.short) return [0, coverage];
       if (!(coverage >= w.minimum_coverage && longestRun >= w.minimum_run * phrase.total)) return [0, coverage];
       var order = (1 - w.order) + w.order * (longestRun / phrase.total);
       return [matched * coverage * order, coverage];
@@ -623,7 +639,7 @@
 
     function codeScore(entry, codes, phraseScoreValue) {
       var score = 0;
-      var doubt = Math.max(0, 1 - phraseScoreValue / rules.strong);
+      var doubt = Math.max(0, 1 - phraseScoreValue / w.strong_phrase);
       var status = codes.status, entryStatus = entry.status;
       if (status && entryStatus) {
         if (status.k === entryStatus.k && status.s === entryStatus.s && status.d === entryStatus.d) score += w.status_exact;
@@ -642,17 +658,48 @@
       return score;
     }
 
-    function cueVerdict(cueScores, implied) {
-      if (cueScores.size === 0) return null;
+    /** Matcher.subjectReason: the first of the library's subject rules that fits. */
+    function subjectReason(status) {
+      if (!status) return null;
+      var list = rules.subjects || [];
+      for (var i = 0; i < list.length; i++) {
+        var rule = list[i];
+        if ((rule[0] === null || rule[0] === status.k) && (rule[1] === null || rule[1] === status.s) && status.d >= rule[2] && status.d <= rule[3]) return rule[4];
+      }
+      return null;
+    }
+
+    /** Evidence per reason: cue weights plus code_prior for the reason the codes imply. */
+    function reasonScores(cueScores, codeReason) {
       var scores = new Map(cueScores);
-      if (implied !== null) scores.set(implied, (scores.get(implied) || 0) + w.code_prior);
+      if (codeReason !== null) scores.set(codeReason, (scores.get(codeReason) || 0) + w.code_prior);
+      return scores;
+    }
+
+    /** [reason, score] best supported (ties: smaller id), when it reaches minimum_reason_score. */
+    function bestReason(scores) {
       var top = null;
       scores.forEach(function (value, key) {
         if (top === null || value > top[1] || (value === top[1] && key < top[0])) top = [key, value];
       });
-      if (top[1] < w.minimum_reason_score) return null;
-      if (top[0] === implied && (cueScores.get(top[0]) || 0) === 0) return null;
-      return top[0];
+      return top !== null && top[1] >= w.minimum_reason_score ? top : null;
+    }
+
+    /** Matcher.filterWeak: drops entries the wording and codes contradict. */
+    function filterWeak(scored, support, cueScores, priorityReason) {
+      var best = bestReason(support);
+      if (best === null) return scored;
+      var bestCues = cueScores.get(best[0]) || 0;
+      var decisive = bestCues >= w.decisive_cue;
+      return scored.filter(function (item) {
+        var reason = item.entry.reason;
+        if (reason === best[0] || reason === priorityReason) return true;
+        var supported = (support.get(reason) || 0) + w.support_margin >= best[1];
+        var complete = item.coverage >= 1;
+        if (item.phraseScore < w.weak_phrase && (!complete || bestCues > 0)) return supported;
+        if (decisive && !complete) return supported;
+        return true;
+      });
     }
 
     /**
@@ -662,13 +709,15 @@
     function match(text, limit) {
       if (limit === undefined) limit = 5;
       var codes = extract(text);
-      var view = new TextView(tokenize(text));
+      var view = new TextView(tokensOf(text));
 
       var cueScores = new Map();
       cues.forEach(function (cue) {
         if (view.containsSequence(cue.tokens)) cueScores.set(cue.reason, (cueScores.get(cue.reason) || 0) + cue.weight);
       });
-      var expired = codes.expired || (cueScores.get('delivery-expired') || 0) >= rules.expiry;
+      // Wording that says the message is only delayed keeps a 4.4.7 from reading as an expiry.
+      var delayWording = (cueScores.get('not-a-failure') || 0) >= w.decisive_cue;
+      var expired = !delayWording && (codes.expired || (cueScores.get('delivery-expired') || 0) >= w.expiry_cue);
       var priorityReason = expired ? 'delivery-expired' : null;
 
       var seen = new Set(), candidates = [];
@@ -712,16 +761,12 @@
       });
 
       var implied = impliedReason(codes.reply, codes.status);
-      var verdict = cueVerdict(cueScores, implied);
-      if (verdict !== null) {
-        var verdictScore = cueScores.get(verdict) || 0;
-        scored = scored.filter(function (item) {
-          var reason = item.entry.reason;
-          if (reason === verdict || reason === priorityReason) return true;
-          if (item.phraseScore >= rules.weak) return true;
-          return (cueScores.get(reason) || 0) + rules.weak_margin >= verdictScore;
-        });
-      }
+      var codeReason = implied !== null ? implied : subjectReason(codes.status);
+      var support = reasonScores(cueScores, codeReason);
+      var best = bestReason(support);
+      var verdict = best !== null && (cueScores.get(best[0]) || 0) > 0 ? best[0] : null;
+      // A query of codes only lists the entries with that code: nothing to weigh against.
+      if (!codeOnly) scored = filterWeak(scored, support, cueScores, priorityReason);
       scored.sort(function (l, r) {
         if (l.priority !== r.priority) return l.priority ? -1 : 1;
         if (Math.abs(l.total - r.total) > w.tie) return l.total > r.total ? -1 : 1;
@@ -740,7 +785,7 @@
         });
       }
       scored = scored.slice(0, Math.max(0, limit));
-      var reason = scored.length ? scored[0].entry.reason : priorityReason || verdict || implied || null;
+      var reason = scored.length ? scored[0].entry.reason : priorityReason || verdict || codeReason || null;
       return { matches: scored, codes: codes, impliedReason: implied, reason: reason, literals: view.literals };
     }
 
@@ -832,7 +877,7 @@
       matched.literals.forEach(function (token) { if (words.indexOf(token) < 0) words.push(token); });
       // Still typing when the box does not end in a space or punctuation: the last word may be a prefix.
       var typing = !!options.typing && /[\p{L}\p{M}\p{N}]$/u.test(String(query));
-      var lastTokens = typing ? tokenize(text) : [];
+      var lastTokens = typing ? tokensOf(text) : [];
       var partial = typing && lastTokens.length && !lastTokens[lastTokens.length - 1].host && !isPlaceholder(lastTokens[lastTokens.length - 1].text)
         ? lastTokens[lastTokens.length - 1].text : null;
       words.forEach(function (word) { if (word.length > 1) result.highlight.terms.add(word); });
@@ -948,7 +993,7 @@
     keywordIndex();
 
     return {
-      tokens: tokenize, extract: extract, match: match, search: search, explainCodes: explainCodes,
+      tokens: tokensOf, extract: extract, match: match, search: search, explainCodes: explainCodes,
       entries: entries, impliedReason: impliedReason
     };
   }

@@ -160,17 +160,34 @@ public struct BounceReport: Equatable, Sendable {
     /// Whether `text` looks like a whole email (a header block with the usual fields) or a
     /// delivery-status block, rather than a pasted line.
     public static func looksLikeEmail(_ text: String) -> Bool {
-        let head = text.utf8.prefix(16_384)
-        let normalized = MIME.normalizeLineEnds(Array(head))
-        let (lines, _) = MIME.headerBlock(normalized[...])
-        guard lines.count >= 2 else { return false }
-        let headers = MIME.parseHeaders(lines)
+        // Only the names of the first block's fields are read: this runs on every input.
         let known: Set<String> = [
             "from", "to", "subject", "date", "received", "return-path", "message-id", "content-type",
             "mime-version", "delivered-to", "auto-submitted", "x-failed-recipients",
         ]
-        let count = headers.fields.filter { known.contains($0.name) }.count
-        return count >= 2 || hasDeliveryStatusFields(headers)
+        var names = Set<String>()
+        var lines = 0
+        let head = Array(text.utf8.prefix(8_192))
+        var lineStart = 0
+        while lineStart < head.count {
+            var lineEnd = lineStart
+            while lineEnd < head.count && head[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let line = head[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            let trimmedLine = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+            if trimmedLine.isEmpty { break }
+            if let first = trimmedLine.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { continue }
+            if lines == 0 && trimmedLine.starts(with: "From ".utf8) { continue }
+            guard let colon = trimmedLine.firstIndex(of: UInt8(ascii: ":")),
+                  MIME.isHeaderLine(ArraySlice(trimmedLine))
+            else { break }
+            names.insert(String(decoding: trimmedLine[..<colon], as: UTF8.self).lowercased())
+            lines += 1
+        }
+        guard lines >= 2 else { return false }
+        let dsn = (names.contains("final-recipient") || names.contains("original-recipient"))
+            && (names.contains("action") || names.contains("status") || names.contains("diagnostic-code"))
+        return names.intersection(known).count >= 2 || dsn
     }
 
     // MARK: - Delivery status
@@ -200,8 +217,7 @@ public struct BounceReport: Equatable, Sendable {
             recipient.originalRecipient = fields["original-recipient"].map(stripType)
             recipient.action = fields["action"].map { $0.trimmed.lowercased().split(separator: " ").first.map(String.init) ?? "" }
             if let status = fields["status"] {
-                let first = status.trimmed.split(whereSeparator: { $0 == " " || $0 == "(" }).first.map(String.init) ?? ""
-                recipient.status = StatusCode(first)
+                recipient.status = CodeExtractor.leadingStatus(status)
             }
             if let diagnostic = fields["diagnostic-code"] {
                 if let semicolon = diagnostic.firstIndex(of: ";") {
@@ -217,29 +233,27 @@ public struct BounceReport: Equatable, Sendable {
         return result
     }
 
-    /// Blank-line separated blocks.
-    static func blocks(of text: String) -> [Substring] {
-        var blocks: [Substring] = []
-        var start = text.startIndex
-        var lineStart = text.startIndex
-        var blankRun = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "\n" {
-                let line = text[lineStart..<index]
-                let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
-                if blank {
-                    if !blankRun && start < lineStart { blocks.append(text[start..<lineStart]) }
-                    blankRun = true
-                    start = text.index(after: index)
-                } else {
-                    blankRun = false
-                }
-                lineStart = text.index(after: index)
+    /// Blank-line separated blocks (a line of only spaces and tabs counts as blank).
+    static func blocks(of text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        var blocks: [String] = []
+        var blockStart = 0
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            var blank = true
+            while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") {
+                let byte = bytes[lineEnd]
+                if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { blank = false }
+                lineEnd += 1
             }
-            index = text.index(after: index)
+            if blank {
+                if blockStart < lineStart { blocks.append(String(decoding: bytes[blockStart..<lineStart], as: UTF8.self)) }
+                blockStart = lineEnd + 1
+            }
+            lineStart = lineEnd + 1
         }
-        if start < text.endIndex { blocks.append(text[start...]) }
+        if blockStart < bytes.count { blocks.append(String(decoding: bytes[blockStart...], as: UTF8.self)) }
         return blocks
     }
 

@@ -117,6 +117,25 @@ public enum CodeExtractor {
         }
     }
 
+    /// The enhanced code at the start of `text` (after spaces), as in a DSN `Status:` field
+    /// ("5.1.1", "5.1.1 (bad destination mailbox address)"), or nil.
+    public static func leadingStatus(_ text: String) -> StatusCode? {
+        var bytes = Array(text.utf8)
+        let start = bytes.firstIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") } ?? bytes.count
+        bytes.removeSubrange(0..<start)
+        guard let first = bytes.first, isDigit(first), let (code, end) = statusCode(in: bytes, at: 0) else { return nil }
+        return end == bytes.count || bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "(") || bytes[end] == UInt8(ascii: "\t") ? code : nil
+    }
+
+    /// `text` read as an enhanced code with nothing around it ("5.7.26"), or nil. Reads bytes:
+    /// `StatusCode.init` trims through Foundation, which costs at every start of `bounce`; for
+    /// the texts this accepts, the two agree (callers fall back to `StatusCode.init`).
+    static func exactStatus(_ text: String) -> StatusCode? {
+        let bytes = Array(text.utf8)
+        guard let (code, end) = statusCode(in: bytes, at: 0), end == bytes.count else { return nil }
+        return code
+    }
+
     /// X.0.0 says nothing beyond its class.
     static func isGeneric(_ code: StatusCode) -> Bool {
         code.subject == 0 && code.detail == 0

@@ -2,17 +2,20 @@
 /// string literal and read back in well under a millisecond (JSON decoding of the same data
 /// through Foundation takes several).
 ///
-/// Format, version 1: one record per line, fields separated by tabs. In every field `\` is
-/// written `\\`, tab `\t`, line feed `\n`, carriage return `\r`, `"` `\q` and `#` `\h`, so a
-/// field never contains a raw tab, line break, quote or hash (the last two keep the text safe
-/// inside a Swift raw string literal). Records:
+/// Format, version 2: one record per line, fields separated by tabs. In every field `\\` is
+/// written `\\\\`, tab `\\t`, line feed `\\n`, carriage return `\\r`, `"` `\\q` and `#` `\\h`, so
+/// a field never contains a raw tab, line break, quote or hash (the last two keep the text safe
+/// inside a Swift raw string literal). The first section holds what a lookup needs; the long
+/// texts follow a `bodies` line, so a lookup can stop reading there:
 ///
-///     bouncekb-archive  1
+///     bouncekb-archive  2
 ///     site              title  description  base_url  language
 ///     category          id  order  title  summary  description
 ///     reason            id  permanence  action  description
-///     entry             id  category  title  reply  status  reason  permanence  action  summary  details  resolution
-///     match             phrase...          (belongs to the entry above)
+///     entry             id  category  title  reply  status  reason  permanence  action  summary
+///     bodies
+///     body              id  details  resolution
+///     match             phrase...          (these belong to the body above)
 ///     providers         name...
 ///     related           id...
 ///     reference         title  url
@@ -29,7 +32,7 @@ public enum KnowledgeBaseArchive {
     public static let regenerateCommand = "swift run bounce embed --content content --output Sources/bounce/EmbeddedKnowledgeBase.swift"
 
     static let magic = "bouncekb-archive"
-    static let version = "1"
+    static let version = "2"
 
     /// The archive text of `knowledgeBase`. Deterministic: the same knowledge base always gives
     /// the same text.
@@ -46,84 +49,178 @@ public enum KnowledgeBaseArchive {
         for entry in knowledgeBase.entries {
             lines.append(record(
                 "entry", entry.id, entry.category, entry.title, String(entry.reply), entry.status ?? "",
-                entry.reason, entry.permanence.rawValue, entry.action.rawValue, entry.summary, entry.details, entry.resolution
+                entry.reason, entry.permanence.rawValue, entry.action.rawValue, entry.summary
             ))
-            if !entry.match.isEmpty { lines.append(record(["match"] + entry.match)) }
-            if !entry.providers.isEmpty { lines.append(record(["providers"] + entry.providers)) }
-            if !entry.related.isEmpty { lines.append(record(["related"] + entry.related)) }
-            for reference in entry.references {
-                lines.append(record("reference", reference.title, reference.url))
-            }
+        }
+        lines.append("bodies")
+        for entry in knowledgeBase.entries {
+            lines += bodyRecords(entry)
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
+    private static func bodyRecords(_ entry: Entry) -> [String] {
+        var lines = [record("body", entry.id, entry.details, entry.resolution)]
+        if !entry.match.isEmpty { lines.append(record(["match"] + entry.match)) }
+        if !entry.providers.isEmpty { lines.append(record(["providers"] + entry.providers)) }
+        if !entry.related.isEmpty { lines.append(record(["related"] + entry.related)) }
+        for reference in entry.references {
+            lines.append(record("reference", reference.title, reference.url))
+        }
+        return lines
+    }
+
     /// Reads an archive written by `encode`. Without `bodies`, entries come without their
-    /// `details`, `resolution` and `references` (empty), which makes reading several times
-    /// faster; `entry(_:in:)` then reads one entry whole.
+    /// details, resolution, match phrases, providers, related ids and references (all empty),
+    /// which is several times faster; `entry(_:in:)` then reads one entry whole.
     public static func decode(_ text: String, bodies: Bool = true) throws -> KnowledgeBase {
-        var copy = text
-        return try copy.withUTF8 { bytes in try decode(bytes, bodies: bodies) }
+        var reader = Reader(bodies: bodies)
+        try forEachRecord(text) { fields, line in
+            try reader.read(fields, line: line)
+            return !reader.done
+        }
+        return try reader.knowledgeBase()
     }
 
     /// The entry `id` of an archive, whole, or nil when there is none.
     public static func entry(_ id: String, in text: String) throws -> Entry? {
-        let marker = Array(("entry\t" + escape(id) + "\t").utf8)
+        let escaped = escape(id)
         var copy = text
-        return try copy.withUTF8 { bytes -> Entry? in
-            // Find the entry's line, then read it and the records that belong to it.
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                if lineEnd - lineStart >= marker.count
-                    && UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineStart + marker.count)]).elementsEqual(marker) {
-                    var end = lineEnd
-                    while end < bytes.count {
-                        let next = end + 1
-                        var nextEnd = next
-                        while nextEnd < bytes.count && bytes[nextEnd] != UInt8(ascii: "\n") { nextEnd += 1 }
-                        let line = UnsafeBufferPointer(rebasing: bytes[next..<nextEnd])
-                        if next >= bytes.count || line.starts(with: "entry\t".utf8) || line.isEmpty { break }
-                        end = nextEnd
-                    }
-                    var header = "\(magic)\t\(version)\nsite\t\t\t/\ten\n"
-                    header += String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self)
-                    return try decode(header).entries.first
-                }
-                lineStart = lineEnd + 1
-            }
-            return nil
+        let lines = copy.withUTF8 { bytes -> (header: String, body: String)? in
+            guard let header = recordLines(in: bytes, startingWith: "entry\t" + escaped + "\t", following: false),
+                  let body = recordLines(in: bytes, startingWith: "body\t" + escaped + "\t", following: true)
+            else { return nil }
+            return (header, body)
         }
+        guard let lines else { return nil }
+        let archive = "\(magic)\t\(version)\nsite\t\t\t/\ten\n\(lines.header)\nbodies\n\(lines.body)"
+        return try decode(archive).entries.first
     }
 
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, bodies: Bool) throws -> KnowledgeBase {
+    /// The line starting with `prefix` and, with `following`, the lines after it up to the next
+    /// `body` record.
+    private static func recordLines(in bytes: UnsafeBufferPointer<UInt8>, startingWith prefix: String, following: Bool) -> String? {
+        let marker = Array(prefix.utf8)
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            if line.starts(with: marker) {
+                var end = lineEnd
+                while following && end < bytes.count {
+                    let next = end + 1
+                    var nextEnd = next
+                    while nextEnd < bytes.count && bytes[nextEnd] != UInt8(ascii: "\n") { nextEnd += 1 }
+                    let candidate = UnsafeBufferPointer(rebasing: bytes[min(next, bytes.count)..<nextEnd])
+                    if next >= bytes.count || candidate.isEmpty || candidate.starts(with: "body\t".utf8) { break }
+                    end = nextEnd
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self)
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+
+    /// Builds the knowledge base record by record.
+    private struct Reader {
+        let bodies: Bool
         var site: Site?
         var categories: [Category] = []
         var reasons: [Reason] = []
         var entries: [Entry] = []
-        entries.reserveCapacity(512)
+        var positions: [String: Int] = [:]
         var sawMagic = false
-        try forEachRecord(bytes, skipping: bodies ? [] : [10, 11]) { fields, lineNumber in
-            if !bodies && fields.first == "reference" { return }
-            try apply(fields, line: lineNumber, sawMagic: &sawMagic, site: &site, categories: &categories, reasons: &reasons, entries: &entries)
+        var inBodies = false
+        var done = false
+        /// The entry the current `body` record and its list records belong to.
+        var current: Int?
+
+        init(bodies: Bool) {
+            self.bodies = bodies
+            entries.reserveCapacity(512)
         }
-        guard sawMagic else { throw FormatError(line: 0, message: "empty archive") }
-        guard let site else { throw FormatError(line: 0, message: "no site record") }
-        // Records are written in the knowledge base's order, so sorting again changes nothing.
-        return KnowledgeBase(site: site, categories: categories, reasons: reasons, entries: entries)
+
+        mutating func read(_ fields: [String], line: Int) throws {
+            guard !done, let kind = fields.first else { return }
+            func fail(_ message: String) -> FormatError { FormatError(line: line, message: message) }
+            func need(_ count: Int) throws {
+                guard fields.count == count else { throw fail("\(kind) needs \(count - 1) fields, found \(fields.count - 1)") }
+            }
+            if !sawMagic {
+                guard kind == KnowledgeBaseArchive.magic, fields.count == 2 else { throw fail("not a knowledge base archive") }
+                guard fields[1] == KnowledgeBaseArchive.version else { throw fail("unsupported archive version \(fields[1])") }
+                sawMagic = true
+                return
+            }
+            switch kind {
+            case "site":
+                try need(5)
+                site = Site(title: fields[1], description: fields[2], baseURL: fields[3], language: fields[4])
+            case "category":
+                try need(6)
+                guard let order = Int(fields[2]) else { throw fail("category order is not a number") }
+                categories.append(Category(id: fields[1], title: fields[3], order: order, summary: fields[4], description: fields[5]))
+            case "reason":
+                try need(5)
+                guard let permanence = Permanence(rawValue: fields[2]), let action = Action(rawValue: fields[3]) else {
+                    throw fail("unknown permanence or action")
+                }
+                reasons.append(Reason(id: fields[1], permanence: permanence, action: action, description: fields[4]))
+            case "entry":
+                try need(10)
+                guard !inBodies else { throw fail("entry after bodies") }
+                guard let reply = Int(fields[4]), let permanence = Permanence(rawValue: fields[7]),
+                      let action = Action(rawValue: fields[8])
+                else { throw fail("bad reply, permanence or action") }
+                positions[fields[1]] = entries.count
+                entries.append(Entry(
+                    id: fields[1], category: fields[2], title: fields[3], reply: reply,
+                    status: fields[5].isEmpty ? nil : fields[5], reason: fields[6], permanence: permanence,
+                    action: action, summary: fields[9], details: "", resolution: ""
+                ))
+            case "bodies":
+                inBodies = true
+                done = !bodies
+            case "body":
+                try need(4)
+                guard inBodies, let position = positions[fields[1]] else { throw fail("body of unknown entry '\(fields[1])'") }
+                entries[position].details = fields[2]
+                entries[position].resolution = fields[3]
+                current = position
+            case "match", "providers", "related", "reference":
+                guard let position = current else { throw fail("\(kind) before any body") }
+                let values = Array(fields.dropFirst())
+                switch kind {
+                case "match": entries[position].match = values
+                case "providers": entries[position].providers = values
+                case "related": entries[position].related = values
+                default:
+                    try need(3)
+                    entries[position].references.append(Reference(title: values[0], url: values[1]))
+                }
+            default:
+                throw fail("unknown record '\(kind)'")
+            }
+        }
+
+        func knowledgeBase() throws -> KnowledgeBase {
+            guard sawMagic else { throw FormatError(line: 0, message: "empty archive") }
+            guard let site else { throw FormatError(line: 0, message: "no site record") }
+            // Records are written in the knowledge base's order, so sorting again changes nothing.
+            return KnowledgeBase(site: site, categories: categories, reasons: reasons, entries: entries)
+        }
     }
 
     /// Calls `body` with the unescaped fields and the 1-based line number of every non-empty
-    /// line. Works on bytes: this runs at every start of `bounce`.
-    static func forEachRecord(_ text: String, _ body: ([String], Int) throws -> Void) throws {
+    /// line, until it returns false. Works on bytes: this runs at every start of `bounce`.
+    static func forEachRecord(_ text: String, _ body: ([String], Int) throws -> Bool) throws {
         var copy = text
         try copy.withUTF8 { bytes in try forEachRecord(bytes, body) }
     }
 
-    /// `skipping` lists field positions of `entry` records that are read as empty strings.
-    static func forEachRecord(_ bytes: UnsafeBufferPointer<UInt8>, skipping: Set<Int> = [], _ body: ([String], Int) throws -> Void) throws {
-        let entryMarker = Array("entry\t".utf8)
+    static func forEachRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: ([String], Int) throws -> Bool) throws {
         var fields: [String] = []
         fields.reserveCapacity(32)
         var lineNumber = 0
@@ -135,19 +232,13 @@ public enum KnowledgeBaseArchive {
             lineNumber += 1
             if lineEnd > lineStart {
                 fields.removeAll(keepingCapacity: true)
-                let skips = !skipping.isEmpty && lineEnd - lineStart > entryMarker.count
-                    && UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineStart + entryMarker.count)]).elementsEqual(entryMarker)
                 var fieldStart = lineStart
                 var escaped = false
                 var index = lineStart
                 while index <= lineEnd {
                     if index == lineEnd || bytes[index] == UInt8(ascii: "\t") {
                         let slice = UnsafeBufferPointer(rebasing: bytes[fieldStart..<index])
-                        if skips && skipping.contains(fields.count) {
-                            fields.append("")
-                        } else {
-                            fields.append(escaped ? unescape(slice) : String(decoding: slice, as: UTF8.self))
-                        }
+                        fields.append(escaped ? unescape(slice) : String(decoding: slice, as: UTF8.self))
                         fieldStart = index + 1
                         escaped = false
                     } else if bytes[index] == UInt8(ascii: "\\") {
@@ -155,65 +246,9 @@ public enum KnowledgeBaseArchive {
                     }
                     index += 1
                 }
-                try body(fields, lineNumber)
+                guard try body(fields, lineNumber) else { return }
             }
             lineStart = lineEnd + 1
-        }
-    }
-
-    private static func apply(
-        _ fields: [String], line lineNumber: Int, sawMagic: inout Bool, site: inout Site?,
-        categories: inout [Category], reasons: inout [Reason], entries: inout [Entry]
-    ) throws {
-        guard let kind = fields.first else { return }
-        func fail(_ message: String) -> FormatError { FormatError(line: lineNumber, message: message) }
-        func need(_ count: Int) throws {
-            guard fields.count == count else { throw fail("\(kind) needs \(count - 1) fields, found \(fields.count - 1)") }
-        }
-        if !sawMagic {
-            guard kind == magic, fields.count == 2 else { throw fail("not a knowledge base archive") }
-            guard fields[1] == version else { throw fail("unsupported archive version \(fields[1])") }
-            sawMagic = true
-            return
-        }
-        switch kind {
-        case "site":
-            try need(5)
-            site = Site(title: fields[1], description: fields[2], baseURL: fields[3], language: fields[4])
-        case "category":
-            try need(6)
-            guard let order = Int(fields[2]) else { throw fail("category order is not a number") }
-            categories.append(Category(id: fields[1], title: fields[3], order: order, summary: fields[4], description: fields[5]))
-        case "reason":
-            try need(5)
-            guard let permanence = Permanence(rawValue: fields[2]), let action = Action(rawValue: fields[3]) else {
-                throw fail("unknown permanence or action")
-            }
-            reasons.append(Reason(id: fields[1], permanence: permanence, action: action, description: fields[4]))
-        case "entry":
-            try need(12)
-            guard let reply = Int(fields[4]), let permanence = Permanence(rawValue: fields[7]),
-                  let action = Action(rawValue: fields[8])
-            else { throw fail("bad reply, permanence or action") }
-            entries.append(Entry(
-                id: fields[1], category: fields[2], title: fields[3], reply: reply,
-                status: fields[5].isEmpty ? nil : fields[5], reason: fields[6], permanence: permanence,
-                action: action, summary: fields[9], details: fields[10], resolution: fields[11]
-            ))
-        case "match", "providers", "related", "reference":
-            guard !entries.isEmpty else { throw fail("\(kind) before any entry") }
-            let values = Array(fields.dropFirst())
-            let last = entries.count - 1
-            switch kind {
-            case "match": entries[last].match = values
-            case "providers": entries[last].providers = values
-            case "related": entries[last].related = values
-            default:
-                try need(3)
-                entries[last].references.append(Reference(title: values[0], url: values[1]))
-            }
-        default:
-            throw fail("unknown record '\(kind)'")
         }
     }
 

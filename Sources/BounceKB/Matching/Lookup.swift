@@ -35,6 +35,7 @@ extension Matcher {
         report.recipients.map { recipient in
             var hint = MatchHint(kind: report.kind)
             hint.context = Self.structuralContext(report: report, recipient: recipient)
+            hint.gaveUpOnTransientError = Self.gaveUpOnTransientError(recipient)
             if let status = Self.deciding(status: recipient.status, text: recipient.text) {
                 hint.status = status
             }
@@ -52,6 +53,21 @@ extension Matcher {
         let inText = CodeExtractor.extract(text).status
         if let inText, !CodeExtractor.isGeneric(inText) { return nil }
         return status
+    }
+
+    /// Whether a DSN fails `recipient` on an error that was only temporary: `Action: failed` with
+    /// a 4.x.x `Status`, or, when the status is missing or says nothing beyond its class (Exim
+    /// writes 5.0.0), with a diagnostic whose code is 4xx or 4.x.x. A server fails a recipient
+    /// on a temporary error only once its retries ran out (RFC 3464: `failed` means no further
+    /// attempts), so the queue expired.
+    static func gaveUpOnTransientError(_ recipient: BounceReport.Recipient) -> Bool {
+        guard recipient.action == "failed" else { return false }
+        if let status = recipient.status, !CodeExtractor.isGeneric(status) { return status.klass == 4 }
+        if recipient.status?.klass == 4 { return true }
+        guard let diagnostic = recipient.diagnostic, !diagnostic.isEmpty else { return false }
+        let codes = CodeExtractor.extract(diagnostic)
+        if let reply = codes.reply { return reply / 100 == 4 }
+        return codes.status?.klass == 4
     }
 
     /// Words describing the message's structure, for the not-a-failure and complaint entries.

@@ -129,9 +129,24 @@ enum MIME {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
             let raw = unfold(line[(colon + 1)...])
-            headers.fields.append(Field(name: name, value: decodeEncodedWords(decodeText(raw, charset: nil)).trimmed))
+            let value = decodeEncodedWords(decodeText(raw, charset: nil))
+            headers.fields.append(Field(name: name, value: withoutControlCharacters(value).trimmed))
         }
         return headers
+    }
+
+    /// `text` without C0 controls, DEL and C1 controls (U+0080-U+009F): a header value is one
+    /// line of text, and a forged bounce must not carry terminal escape sequences through one,
+    /// encoded words included.
+    static func withoutControlCharacters(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.filter { !isControl($0) })
+        return String(scalars)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// Joins folded lines: a line break followed by spaces or tabs becomes one space.
@@ -163,7 +178,7 @@ enum MIME {
             guard let equals = piece.firstIndex(of: "=") else { continue }
             let name = piece[..<equals].trimmed.lowercased()
             var value = piece[piece.index(after: equals)...].trimmed
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.utf8.count >= 2 {
                 value = String(value.dropFirst().dropLast()).replacingBackslashEscapes()
             }
             if parameters[name] == nil { parameters[name] = value }
@@ -174,28 +189,27 @@ enum MIME {
         return ContentType(type: halves[0], subtype: halves[1], parameters: parameters)
     }
 
-    /// Splits at `;` outside double quotes.
+    /// Splits at `;` outside double quotes (a backslash escapes the next character in quotes).
     private static func splitParameters(_ value: String) -> [String] {
+        let bytes = Array(value.utf8)
         var pieces: [String] = []
-        var current = ""
+        var start = 0
         var quoted = false
-        var escaped = false
-        for character in value {
-            if escaped {
-                current.append(character)
-                escaped = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if quoted && byte == UInt8(ascii: "\\") {
+                index += 2
                 continue
             }
-            if character == "\\" && quoted { escaped = true; current.append(character); continue }
-            if character == "\"" { quoted.toggle() }
-            if character == ";" && !quoted {
-                pieces.append(current)
-                current = ""
-            } else {
-                current.append(character)
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: ";") && !quoted {
+                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                start = index + 1
             }
+            index += 1
         }
-        pieces.append(current)
+        pieces.append(String(decoding: bytes[min(start, bytes.count)...], as: UTF8.self))
         return pieces
     }
 

@@ -203,6 +203,7 @@ extension MatchIndex {
             default:
                 throw fail("unknown record '\(fields[0])'")
             }
+            return true
         }
         guard let version else { throw KnowledgeBaseArchive.FormatError(line: 0, message: "not a match index") }
         return MatchIndex(version: version, weights: weights, entries: entries, phrases: phrases, cues: cues)

@@ -72,6 +72,8 @@ public struct MatchResult: Equatable, Sendable {
     public var reason: ReasonVerdict
     /// What the message is, structurally.
     public var kind: BounceKind
+    /// True when the text held nothing but codes: the matches are the entries with that code.
+    public var codesOnly: Bool = false
 
     /// The final reply code.
     public var reply: Int? { codes.reply }
@@ -88,12 +90,17 @@ public struct MatchHint: Equatable, Sendable {
     public var status: StatusCode?
     /// Wording to consider along with the text (e.g. `Action: delayed`), not shown to people.
     public var context: String
+    /// The report says the sending server gave up on an error that was only temporary (a DSN
+    /// `Action: failed` with a 4.x.x status or a 4xx reply): its queue expired, whatever the
+    /// error was.
+    public var gaveUpOnTransientError: Bool
 
-    public init(kind: BounceKind = .failure, reply: Int? = nil, status: StatusCode? = nil, context: String = "") {
+    public init(kind: BounceKind = .failure, reply: Int? = nil, status: StatusCode? = nil, context: String = "", gaveUpOnTransientError: Bool = false) {
         self.kind = kind
         self.reply = reply
         self.status = status
         self.context = context
+        self.gaveUpOnTransientError = gaveUpOnTransientError
     }
 
     /// The reason a structural kind implies, if any.
@@ -106,31 +113,81 @@ public struct MatchHint: Equatable, Sendable {
     }
 }
 
+/// One rule of `Matcher.subjectRules`: an enhanced code of this class (nil: any), subject (nil:
+/// any) and detail range suggests `reason`.
+public struct SubjectRule: Equatable, Sendable {
+    public var klass: Int?
+    public var subject: Int?
+    public var details: ClosedRange<Int>
+    public var reason: String
+
+    public init(klass: Int? = nil, subject: Int? = nil, details: ClosedRange<Int> = 0...999, reason: String) {
+        self.klass = klass
+        self.subject = subject
+        self.details = details
+        self.reason = reason
+    }
+
+    /// Whether `status` is one this rule speaks for.
+    public func fits(_ status: StatusCode) -> Bool {
+        (klass.map { $0 == status.klass } ?? true) && (subject.map { $0 == status.subject } ?? true) && details.contains(status.detail)
+    }
+}
+
 /// Ranks knowledge-base entries against bounce text.
 ///
-/// The score of an entry is, in order of importance:
-/// 1. **Phrases**: for each of the entry's `match` phrases, the weight of its tokens found in
-///    the text (rare tokens weigh more), times the share of the phrase found (coverage), with a
-///    bonus for tokens found in the phrase's order. The entry takes its best phrase (plus a
-///    little for each further phrase that fits). Phrases covering less than
-///    `Weights.minimumCoverage`, and entries whose best phrase scores below
-///    `Weights.minimumPhraseScore`, do not count.
-/// 2. **Codes**: equal enhanced codes add a bonus; different ones subtract a penalty that shrinks
-///    as phrase evidence grows; equal replies add a little and a 4xx/5xx disagreement subtracts.
-/// 3. **Cues**: keyword cues for the entry's reason add a small, capped bonus.
-///
-/// A text made only of codes lists the entries with that exact enhanced code. When no entry
-/// fits, the result has no matches, and its `reason` comes from keyword cues and codes.
+/// The algorithm, in the order it runs (every constant is in `Normalizer.Weights`; the site's
+/// search engine re-implements exactly this):
+/// 1. **Codes.** `CodeExtractor` finds the final reply and enhanced code; a hint (a DSN's
+///    `Status`) may override the enhanced code. An X.4.7 status means the queue expired, and the
+///    reply then counts only if it was written with it. So does a hint that the report failed a
+///    recipient on a temporary error (`MatchHint.gaveUpOnTransientError`, emails only).
+/// 2. **Cues.** Each `ReasonCue` whose tokens occur consecutively adds its weight to its reason.
+/// 3. **Deciding reason.** The structure (delay/delivery report, auto-reply: `not-a-failure`;
+///    ARF: `complaint`) decides first; else an expiry (an X.4.7 status, or expiry cues weighing
+///    `expiryCue`) makes it `delivery-expired`, unless delay wording weighs `decisiveCue` for
+///    `not-a-failure` (Exchange writes "4.4.7 Message delayed" in warnings). Entries of the
+///    deciding reason are all candidates and rank before every other entry.
+/// 4. **Phrases.** For each phrase: `matched` = weight of its tokens found anywhere in the text
+///    (placeholders match their class, `{host}` any host name), `coverage` = matched / total,
+///    `run` = weight of the longest run of consecutive phrase tokens found consecutively. It
+///    counts when coverage ≥ `minimumCoverage`, run ≥ `minimumRun` × total, and — for a phrase
+///    of at most `shortPhrase` tokens — its rarest word (the heaviest, placeholders aside; any
+///    of them when several weigh the same) is found. Its score is
+///    matched × coverage × ((1 − `order`) + `order` × run / total). An entry takes its best
+///    phrase plus `extraPhrase` × the others' scores, and is a candidate from
+///    `minimumPhraseScore`. Text made of codes only makes every entry with that enhanced code
+///    (any class) a candidate.
+/// 5. **Entry score** = phrase score + code score + min(cue score of its reason, `cueCap`) ×
+///    `cue`. Code score: equal enhanced codes +`statusExact`; same subject and detail, other
+///    class +`statusOtherClass`; X.0.0 on either side 0; same subject −`statusOtherDetail` ×
+///    doubt; other subject −`statusOtherSubject` × doubt; equal replies +`replyExact`, 4xx vs 5xx
+///    −`replyOtherClass` × doubt; doubt = max(0, 1 − phrase score / `strongPhrase`).
+/// 6. **Support check** (not for code-only text). Support of a reason = its cue score, plus
+///    `codePrior` for the reason the codes imply (the registry's, else `subjectReason`). When the
+///    best-supported reason reaches `minimumReasonScore`, an entry of another reason (not the
+///    deciding one) whose support is more than `supportMargin` below is dropped if its phrase
+///    score is under `weakPhrase` and it is a partial match or cues back the best reason, or if
+///    it is a partial match and the best reason's cues weigh `decisiveCue`.
+/// 7. **Order.** Deciding-reason entries first, then by score; equal scores (within `tie`) are
+///    ties, listed generic entries ("Any server") first, then in knowledge-base order. Entries
+///    below `relativeCutoff` × the best non-deciding score are dropped; of the deciding reason's
+///    entries without a phrase of their own only the best is kept.
+/// 8. **Reason.** The first entry's; with no entry: the deciding reason, else the best-supported
+///    reason when cues back it, else the reason the codes imply, else `unclassified`.
 public struct Matcher: Sendable {
     public let knowledgeBase: KnowledgeBase
     public let index: MatchIndex
     public let normalizer: Normalizer
 
-    private let prepared: [PreparedPhrase]
+    /// The phrases, flattened: phrase `p` has the tokens `phraseTokens[phraseStart[p]..<phraseStart[p + 1]]`
+    /// with the matching `phraseWeights`. Flat arrays keep scoring free of reference counting.
+    private let phrases: PhraseTable
     /// Every token of the phrases and cues, numbered; matching works on these numbers.
     private let vocabulary: Vocabulary
-    /// Phrase positions by token id; empty when the matcher was made for a few lookups only.
-    private let phrasesByToken: [[Int32]]
+    /// For each token id, the phrases containing it with the token's total weight in each;
+    /// empty when the matcher was made for a few lookups only.
+    private let phrasesByToken: [[Posting]]
     private let entryStatus: [StatusCode?]
     private let cues: [PreparedCue]
 
@@ -146,27 +203,30 @@ public struct Matcher: Sendable {
             : MatchIndex(knowledgeBase: knowledgeBase, normalizer: normalizer)
         self.index = index
         var vocabulary = Vocabulary()
-        var prepared: [PreparedPhrase] = []
-        prepared.reserveCapacity(index.phrases.count)
+        var table = PhraseTable()
         for phrase in index.phrases {
-            let ids = phrase.tokens.map { vocabulary.add($0) }
-            prepared.append(PreparedPhrase(entry: phrase.entry, text: phrase.text, tokens: ids, weights: phrase.weights, total: phrase.weights.reduce(0, +)))
+            table.append(entry: phrase.entry, text: phrase.text, tokens: phrase.tokens.map { vocabulary.add($0) }, weights: phrase.weights, vocabulary: vocabulary)
         }
         cues = index.cues.map { cue in PreparedCue(reason: cue.reason, tokens: cue.tokens.map { vocabulary.add($0) }, weight: cue.weight) }
-        var byToken: [[Int32]] = []
+        var byToken: [[Posting]] = []
         if forManyLookups {
             byToken = Array(repeating: [], count: vocabulary.count)
-            for (position, phrase) in prepared.enumerated() {
-                for token in phrase.tokens where !vocabulary.isPlaceholder(token) {
-                    // A phrase is listed once per token, however often the token occurs in it.
-                    if byToken[Int(token)].last != Int32(position) { byToken[Int(token)].append(Int32(position)) }
+            for phrase in 0..<table.count {
+                for offset in table.range(phrase) where !vocabulary.isPlaceholder(table.tokens[offset]) {
+                    let token = Int(table.tokens[offset])
+                    // One posting per phrase and token, carrying all of the token's weight in it.
+                    if let last = byToken[token].last, last.phrase == Int32(phrase) {
+                        byToken[token][byToken[token].count - 1].weight += table.weights[offset]
+                    } else {
+                        byToken[token].append(Posting(phrase: Int32(phrase), weight: table.weights[offset]))
+                    }
                 }
             }
         }
         self.vocabulary = vocabulary
-        self.prepared = prepared
+        phrases = table
         phrasesByToken = byToken
-        entryStatus = index.entries.map { $0.status.flatMap(StatusCode.init) }
+        entryStatus = index.entries.map { entry in entry.status.flatMap { CodeExtractor.exactStatus($0) ?? StatusCode($0) } }
     }
 
     /// Matches a code, a pasted line or a diagnostic text.
@@ -196,35 +256,50 @@ public struct Matcher: Sendable {
         }
         // Structure, then queue expiry, decide the reason before any wording does: a delay
         // report is not a failure, and an expired queue is the outcome whatever error it wraps.
-        let expired = codes.expired || (cueScores["delivery-expired"] ?? 0) >= Self.expiryCueScore
+        // Exchange also writes 4.4.7 in delay warnings ("4.4.7 Message delayed"): wording that says
+        // the message is only delayed keeps the queue from being read as expired.
+        let delayWording = (cueScores["not-a-failure"] ?? 0) >= weights.decisiveCue
+        let expired = !delayWording
+            && (codes.expired || hint.gaveUpOnTransientError || (cueScores["delivery-expired"] ?? 0) >= weights.expiryCue)
         let priorityReason = hint.structuralReason ?? (expired ? "delivery-expired" : nil)
 
-        // Phrases.
+        // Phrases: only those that could reach the coverage threshold are scored. The bound is
+        // the weight of the phrase's tokens present anywhere in the text, plus its placeholders.
         var candidatePhrases: [Int] = []
         if !phrasesByToken.isEmpty {
-            var seen = [Bool](repeating: false, count: prepared.count)
+            var found = [Double](repeating: 0, count: phrases.count)
+            var touched: [Int] = []
             for token in view.presentLiterals {
-                for phrase in phrasesByToken[Int(token)] where !seen[Int(phrase)] {
-                    seen[Int(phrase)] = true
-                    candidatePhrases.append(Int(phrase))
+                for posting in phrasesByToken[Int(token)] {
+                    let phrase = Int(posting.phrase)
+                    if found[phrase] == 0 { touched.append(phrase) }
+                    found[phrase] += posting.weight
                 }
+            }
+            for phrase in touched where phrases.couldCover(phrase, found: found[phrase], minimum: weights.minimumCoverage) {
+                candidatePhrases.append(phrase)
             }
             candidatePhrases.sort()
         } else {
-            for (position, phrase) in prepared.enumerated()
-            where phrase.tokens.contains(where: { !vocabulary.isPlaceholder($0) && view.occurs($0) }) {
-                candidatePhrases.append(position)
+            for phrase in 0..<phrases.count {
+                var found = 0.0
+                var literal = false
+                for offset in phrases.range(phrase) where !vocabulary.isPlaceholder(phrases.tokens[offset]) && view.occurs(phrases.tokens[offset]) {
+                    found += phrases.weights[offset]
+                    literal = true
+                }
+                if literal && phrases.couldCover(phrase, found: found, minimum: weights.minimumCoverage) { candidatePhrases.append(phrase) }
             }
         }
         var best: [Int: PhraseHit] = [:]
         var scratch = RunScratch()
         for phrase in candidatePhrases {
-            let item = prepared[phrase]
-            let (score, coverage) = item.score(in: view, weights: weights, scratch: &scratch)
+            let (score, coverage) = phrases.score(phrase, in: view, weights: weights, scratch: &scratch)
             guard score > 0 else { continue }
-            var hit = best[item.entry] ?? PhraseHit()
-            hit.add(score: score, coverage: coverage, text: item.text)
-            best[item.entry] = hit
+            let entry = phrases.entries[phrase]
+            var hit = best[entry] ?? PhraseHit()
+            hit.add(score: score, coverage: coverage, text: phrases.texts[phrase])
+            best[entry] = hit
         }
 
         let codeOnly = !tokens.contains { !Normalizer.isPlaceholder($0.text) }
@@ -246,8 +321,13 @@ public struct Matcher: Sendable {
             scored.append(ScoredEntry(position: position, total: total, phraseScore: phraseScore, hit: hit, priority: isPriority))
         }
         let explanation = CodeRegistry.explain(reply: codes.reply, status: codes.status)
-        let verdictFromCues = cueVerdict(cueScores: cueScores, implied: explanation.impliedReason)
-        scored = filterWeak(scored, cueVerdict: verdictFromCues, cueScores: cueScores, priorityReason: priorityReason)
+        let codeReason = explanation.impliedReason ?? codes.status.flatMap(Self.subjectReason)
+        let support = reasonScores(cueScores: cueScores, codeReason: codeReason)
+        let verdictFromCues = cueVerdict(reasonScores: support, cueScores: cueScores)
+        // A query of codes only lists the entries with that code: nothing to weigh against.
+        if !codeOnly {
+            scored = filterWeak(scored, reasonScores: support, cueScores: cueScores, priorityReason: priorityReason)
+        }
         scored.sort { lhs, rhs in
             if lhs.priority != rhs.priority { return lhs.priority }
             if abs(lhs.total - rhs.total) > weights.tie { return lhs.total > rhs.total }
@@ -285,12 +365,12 @@ public struct Matcher: Sendable {
             verdict = ReasonVerdict(id: reason, source: .structure)
         } else if let cue = verdictFromCues {
             verdict = cue
-        } else if let implied = explanation.impliedReason {
+        } else if let implied = codeReason {
             verdict = ReasonVerdict(id: implied, source: .code)
         } else {
             verdict = ReasonVerdict(id: "unclassified", source: .none)
         }
-        return MatchResult(text: text, codes: codes, code: explanation, matches: matches, reason: verdict, kind: hint.kind)
+        return MatchResult(text: text, codes: codes, code: explanation, matches: matches, reason: verdict, kind: hint.kind, codesOnly: codeOnly)
     }
 
     // MARK: - Scoring parts
@@ -301,7 +381,7 @@ public struct Matcher: Sendable {
         let info = index.entries[position]
         var score = 0.0
         // Strong phrase evidence (a long, rare phrase found whole) outweighs a code disagreement.
-        let doubt = max(0, 1 - phraseScore / strongPhraseScore)
+        let doubt = max(0, 1 - phraseScore / weights.strongPhrase)
         if let status = codes.status, let entryStatus = entryStatus[position] {
             if status == entryStatus {
                 score += weights.statusExact
@@ -327,65 +407,129 @@ public struct Matcher: Sendable {
         return score
     }
 
-    var strongPhraseScore: Double { 15 }
-
-    /// The reason keyword cues and the codes point at, when the evidence is enough.
-    private func cueVerdict(cueScores: [String: Double], implied: String?) -> ReasonVerdict? {
-        let weights = normalizer.weights
+    /// Evidence for each reason from the wording (cue weights) and the codes (the reason they
+    /// imply, weighted `Weights.codePrior`).
+    private func reasonScores(cueScores: [String: Double], codeReason: String?) -> [String: Double] {
         var scores = cueScores
-        if let implied { scores[implied, default: 0] += weights.codePrior }
-        // Only cues count as keywords; a code alone is reported as a code verdict by the caller.
-        guard !cueScores.isEmpty else { return nil }
-        let ranked = scores.sorted { lhs, rhs in
-            lhs.value != rhs.value ? lhs.value > rhs.value : lhs.key < rhs.key
-        }
-        guard let top = ranked.first, top.value >= weights.minimumReasonScore else { return nil }
-        if top.key == implied && (cueScores[top.key] ?? 0) == 0 { return nil }
-        return ReasonVerdict(id: top.key, source: .keywords)
+        if let codeReason { scores[codeReason, default: 0] += normalizer.weights.codePrior }
+        return scores
     }
 
-    /// Cue weight at which expiry wording decides the outcome (e.g. "retry timeout exceeded").
-    static let expiryCueScore = 3.0
+    /// The best supported reason and its score, if the evidence reaches `Weights.minimumReasonScore`.
+    private func bestReason(_ scores: [String: Double]) -> (id: String, score: Double)? {
+        let ranked = scores.sorted { lhs, rhs in lhs.value != rhs.value ? lhs.value > rhs.value : lhs.key < rhs.key }
+        guard let top = ranked.first, top.value >= normalizer.weights.minimumReasonScore else { return nil }
+        return (top.key, top.value)
+    }
 
-    /// Drops entries whose only support is a weak phrase when cues clearly point elsewhere.
-    private func filterWeak(_ scored: [ScoredEntry], cueVerdict: ReasonVerdict?, cueScores: [String: Double], priorityReason: String?) -> [ScoredEntry] {
-        guard let cueVerdict else { return scored }
-        let verdictScore = cueScores[cueVerdict.id] ?? 0
+    /// The reason keyword cues (with the codes' support) point at, when the evidence is enough.
+    /// A reason supported by the codes alone is not a keyword verdict: the caller reports it as
+    /// a code verdict.
+    private func cueVerdict(reasonScores: [String: Double], cueScores: [String: Double]) -> ReasonVerdict? {
+        guard let best = bestReason(reasonScores), (cueScores[best.id] ?? 0) > 0 else { return nil }
+        return ReasonVerdict(id: best.id, source: .keywords)
+    }
+
+    /// The reason an enhanced code's subject suggests when the registry names none for the code
+    /// itself: a weak hint, used only when nothing better is known. The first of `subjectRules`
+    /// that fits decides.
+    static func subjectReason(_ status: StatusCode) -> String? {
+        subjectRules.first { $0.fits(status) }?.reason
+    }
+
+    /// What an enhanced code's class and subject suggest, in order (data, so that the site's
+    /// search reads the same rules from its index; see `SearchExport.subjectRules`).
+    public static let subjectRules: [SubjectRule] = [
+        SubjectRule(klass: 2, reason: "not-a-failure"),
+        SubjectRule(subject: 1, details: 7...8, reason: "sender-address-rejected"),
+        SubjectRule(subject: 1, reason: "mailbox-not-found"),
+        SubjectRule(subject: 3, reason: "remote-server-error"),
+        SubjectRule(subject: 4, reason: "remote-server-error"),
+        SubjectRule(subject: 5, reason: "smtp-session-error"),
+        SubjectRule(subject: 6, reason: "message-malformed"),
+    ]
+
+    /// Drops entries that the wording and codes contradict: entries whose only support is a
+    /// weak phrase, and entries whose phrase was found only in part while decisive wording
+    /// points at another reason ("Sender address rejected: Access denied" is not the entry
+    /// for "Recipient address rejected: Access denied").
+    private func filterWeak(_ scored: [ScoredEntry], reasonScores: [String: Double], cueScores: [String: Double], priorityReason: String?) -> [ScoredEntry] {
+        let weights = normalizer.weights
+        guard let best = bestReason(reasonScores) else { return scored }
+        let decisive = (cueScores[best.id] ?? 0) >= weights.decisiveCue
         return scored.filter { item in
             let reason = index.entries[item.position].reason
-            if reason == cueVerdict.id || reason == priorityReason { return true }
-            if item.phraseScore >= weakPhraseScore { return true }
-            return (cueScores[reason] ?? 0) + weakCueMargin >= verdictScore
+            if reason == best.id || reason == priorityReason { return true }
+            let supported = (reasonScores[reason] ?? 0) + weights.supportMargin >= best.score
+            let complete = (item.hit?.bestCoverage ?? 0) >= 1
+            // A whole phrase, however short (a provider tag such as "[PH01]"), outweighs what the
+            // codes alone suggest; wording can still overrule it.
+            if item.phraseScore < weights.weakPhrase && (!complete || (cueScores[best.id] ?? 0) > 0) { return supported }
+            if decisive && !complete { return supported }
+            return true
         }
     }
 
-    var weakPhraseScore: Double { 6 }
-
     /// How far below the verdict's cue score an entry's own reason's cues may be for it to stay.
-    var weakCueMargin: Double { 1.5 }
 }
 
 // MARK: - Internals
 
-private struct PreparedPhrase: Sendable {
-    var entry: Int
-    var text: String
-    /// Token ids (see `Vocabulary`).
-    var tokens: [Int32]
-    var weights: [Double]
-    var total: Double
+/// A phrase's share of one token: the phrase and the summed weight of the token in it.
+struct Posting: Sendable {
+    var phrase: Int32
+    var weight: Double
+}
 
-    /// The phrase's score in `view` and its coverage. `previous` and `current` are scratch
-    /// space, reused from phrase to phrase.
-    func score(in view: TextView, weights settings: Normalizer.Weights, scratch: inout RunScratch) -> (Double, Double) {
+/// All phrases in flat arrays.
+private struct PhraseTable: Sendable {
+    var starts: [Int] = [0]
+    var tokens: [Int32] = []
+    var weights: [Double] = []
+    var totals: [Double] = []
+    var placeholderTotals: [Double] = []
+    /// The weight of each phrase's rarest word (0 when it has only placeholders).
+    var heaviestWord: [Double] = []
+    /// Whether each token (parallel to `tokens`) is a placeholder.
+    var placeholders: [Bool] = []
+    var entries: [Int] = []
+    var texts: [String] = []
+
+    var count: Int { entries.count }
+
+    func range(_ phrase: Int) -> Range<Int> { starts[phrase]..<starts[phrase + 1] }
+
+    mutating func append(entry: Int, text: String, tokens ids: [Int32], weights tokenWeights: [Double], vocabulary: Vocabulary) {
+        tokens += ids
+        weights += tokenWeights
+        placeholders += ids.map { vocabulary.isPlaceholder($0) }
+        starts.append(tokens.count)
+        totals.append(tokenWeights.reduce(0, +))
+        placeholderTotals.append(zip(ids, tokenWeights).filter { vocabulary.isPlaceholder($0.0) }.map(\.1).reduce(0, +))
+        heaviestWord.append(zip(ids, tokenWeights).filter { !vocabulary.isPlaceholder($0.0) }.map(\.1).max() ?? 0)
+        entries.append(entry)
+        texts.append(text)
+    }
+
+    /// Whether a phrase whose literal tokens found in the text weigh `found` can reach the
+    /// coverage threshold (placeholders are counted as if present).
+    func couldCover(_ phrase: Int, found: Double, minimum: Double) -> Bool {
+        totals[phrase] > 0 && found + placeholderTotals[phrase] >= minimum * totals[phrase] - 1e-9
+    }
+
+    /// The phrase's score in `view` and its coverage.
+    func score(_ phrase: Int, in view: TextView, weights settings: Normalizer.Weights, scratch: inout RunScratch) -> (Double, Double) {
+        let total = totals[phrase]
         guard total > 0 else { return (0, 0) }
         var matched = 0.0
         var longestRun = 0.0
+        var missingRarest = false
         scratch.previous.removeAll(keepingCapacity: true)
-        for (offset, token) in tokens.enumerated() {
-            let positions = view.positions(of: token)
+        for offset in range(phrase) {
+            let positions = view.positions(of: tokens[offset])
             let weight = weights[offset]
             if positions.isEmpty {
+                if !placeholders[offset] && weight >= heaviestWord[phrase] { missingRarest = true }
                 scratch.previous.removeAll(keepingCapacity: true)
                 continue
             }
@@ -404,13 +548,14 @@ private struct PreparedPhrase: Sendable {
             swap(&scratch.previous, &scratch.current)
         }
         let coverage = matched / total
+        if missingRarest && range(phrase).count <= settings.shortPhrase { return (0, coverage) }
         guard coverage >= settings.minimumCoverage, longestRun >= settings.minimumRun * total else { return (0, coverage) }
         let order = (1 - settings.order) + settings.order * (longestRun / total)
         return (matched * coverage * order, coverage)
     }
 }
 
-/// Reusable buffers for `PreparedPhrase.score`: the runs ending at each position of the
+/// Reusable buffers for `PhraseTable.score`: the runs ending at each position of the
 /// previous and the current phrase token.
 struct RunScratch {
     var previous: [(position: Int32, run: Double)] = []

@@ -20,7 +20,8 @@
 ///    - contains `:` → split at `:` and read each piece by the rules below;
 ///    - an IPv4 address (four dot-separated groups of 1-3 digits) → `{ip}`;
 ///    - a host name (two or more dot-separated labels of `[a-z0-9-]` or non-ASCII letters, the
-///      last one 2-6 ASCII letters) → the host name itself, marked as a host;
+///      last one 2-6 ASCII letters or one of `Normalizer.longTopLevelDomains`) → the host name
+///      itself, marked as a host;
 ///    - otherwise split at `-` into pieces, and each piece is:
 ///      an enhanced status code (`[245].d{1,3}.d{1,3}`) → nothing (codes are compared separately);
 ///      digits with dots (`554.30`) or digits → `{n}`, except that three digits from 200 to 599
@@ -41,6 +42,11 @@ public struct Normalizer: Sendable {
         public var placeholder: Double
         /// A phrase counts only when at least this share of its weight is found in the text.
         public var minimumCoverage: Double
+        /// A phrase of at most this many tokens counts only when its rarest word (placeholders
+        /// aside) is found: a short phrase without the word that sets it apart says something
+        /// else ("unable to relay" vs "unable to"), while one without a common word still fits
+        /// ("dmarc aggregate report" vs "aggregate report").
+        public var shortPhrase: Int
         /// Share of a phrase's score that depends on the phrase's words being in the same order
         /// (the longest run of consecutive phrase tokens found consecutively in the text).
         public var order: Double
@@ -65,6 +71,19 @@ public struct Normalizer: Sendable {
         public var replyExact: Double
         /// Penalty when one reply is 4xx and the other 5xx.
         public var replyOtherClass: Double
+        /// A phrase score at which a code disagreement no longer costs anything (the penalties
+        /// shrink linearly up to it).
+        public var strongPhrase: Double
+        /// Below this phrase score an entry is dropped when wording and codes point elsewhere.
+        public var weakPhrase: Double
+        /// How much less support than the best-supported reason an entry's reason may have
+        /// before a weak or partial match of it is dropped.
+        public var supportMargin: Double
+        /// Cue weight of wording that settles a reason on its own ("sender address rejected");
+        /// also the delay wording that keeps a 4.4.7 from being read as an expiry.
+        public var decisiveCue: Double
+        /// Expiry cue weight at which the queue is taken to have given up ("retry timeout exceeded").
+        public var expiryCue: Double
         /// Multiplies the keyword-cue score of an entry's reason into an entry bonus.
         public var cue: Double
         /// Upper bound of the cue bonus for one entry.
@@ -79,16 +98,19 @@ public struct Normalizer: Sendable {
         public var tie: Double
 
         public init(
-            placeholder: Double = 0.4, minimumCoverage: Double = 0.5, minimumRun: Double = 0.4, order: Double = 0.3,
+            placeholder: Double = 0.4, minimumCoverage: Double = 0.5, shortPhrase: Int = 3, minimumRun: Double = 0.4, order: Double = 0.3,
             minimumPhraseScore: Double = 3.0, extraPhrase: Double = 0.1,
             statusExact: Double = 3.0, statusOtherClass: Double = 2.0,
             statusOtherDetail: Double = 1.5, statusOtherSubject: Double = 4.0,
             replyExact: Double = 1.0, replyOtherClass: Double = 1.5,
+            strongPhrase: Double = 15, weakPhrase: Double = 6, supportMargin: Double = 1.5,
+            decisiveCue: Double = 3, expiryCue: Double = 3,
             cue: Double = 0.5, cueCap: Double = 3.0, codePrior: Double = 2.0,
             minimumReasonScore: Double = 2.0, relativeCutoff: Double = 0.35, tie: Double = 0.000_001
         ) {
             self.placeholder = placeholder
             self.minimumCoverage = minimumCoverage
+            self.shortPhrase = shortPhrase
             self.minimumRun = minimumRun
             self.order = order
             self.minimumPhraseScore = minimumPhraseScore
@@ -99,6 +121,11 @@ public struct Normalizer: Sendable {
             self.statusOtherSubject = statusOtherSubject
             self.replyExact = replyExact
             self.replyOtherClass = replyOtherClass
+            self.strongPhrase = strongPhrase
+            self.weakPhrase = weakPhrase
+            self.supportMargin = supportMargin
+            self.decisiveCue = decisiveCue
+            self.expiryCue = expiryCue
             self.cue = cue
             self.cueCap = cueCap
             self.codePrior = codePrior
@@ -113,6 +140,7 @@ public struct Normalizer: Sendable {
         enum CodingKeys: String, CodingKey {
             case placeholder, order, cue, tie
             case minimumCoverage = "minimum_coverage"
+            case shortPhrase = "short_phrase"
             case minimumRun = "minimum_run"
             case minimumPhraseScore = "minimum_phrase_score"
             case extraPhrase = "extra_phrase"
@@ -122,6 +150,11 @@ public struct Normalizer: Sendable {
             case statusOtherSubject = "status_other_subject"
             case replyExact = "reply_exact"
             case replyOtherClass = "reply_other_class"
+            case strongPhrase = "strong_phrase"
+            case weakPhrase = "weak_phrase"
+            case supportMargin = "support_margin"
+            case decisiveCue = "decisive_cue"
+            case expiryCue = "expiry_cue"
             case cueCap = "cue_cap"
             case codePrior = "code_prior"
             case minimumReasonScore = "minimum_reason_score"
@@ -147,6 +180,14 @@ public struct Normalizer: Sendable {
 
     /// The normaliser `bounce` uses.
     public static let standard = Normalizer()
+
+    /// Top-level domains longer than six letters that show up in mail: the reserved `invalid`
+    /// and `example`, and common generic ones. No other label over six letters ends a host name,
+    /// so that dotted identifiers such as RESOLVER.ADR.RecipientNotFound stay words.
+    public static let longTopLevelDomains = [
+        "invalid", "example", "localhost", "company", "network", "digital", "website", "systems", "solutions",
+        "services", "technology", "consulting", "international", "finance", "support", "software",
+    ]
 
     /// The tokens of `text`, in order.
     public func tokens(_ text: String) -> [Token] {
@@ -522,6 +563,11 @@ private struct Scanner {
             labelAllLetters = false
             guard byte == UInt8(ascii: "-") || isDigit(byte) || byte >= 0x80 else { return false }
         }
-        return dots >= 1 && labelAllLetters && (2...6).contains(labelLength)
+        guard dots >= 1 && labelAllLetters else { return false }
+        if (2...6).contains(labelLength) { return true }
+        // Longer top-level domains are taken from a short list, so that dotted identifiers
+        // such as RESOLVER.ADR.RecipientNotFound stay words.
+        let last = atom[(atom.lastIndex(of: UInt8(ascii: ".")).map { $0 + 1 } ?? atom.startIndex)...]
+        return Normalizer.longTopLevelDomains.contains { last.elementsEqual($0.utf8) }
     }
 }

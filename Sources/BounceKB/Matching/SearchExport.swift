@@ -1,6 +1,8 @@
 /// Everything `Matcher` decides with, as plain data: the precomputed index (phrases, token
-/// rarities, cues), `Normalizer.Weights`, the matcher's thresholds, the code extractor's word
-/// lists and what the code registry says codes imply.
+/// rarities, cues), `Normalizer.Weights` (every weight and threshold), the subject rules, the
+/// long top-level domains the normaliser knows, the code extractor's word lists and what the
+/// code registry says codes imply. What only emails have (`MatchHint`: structure, a DSN's
+/// status, a queue that gave up) is not exported: the site search reads single texts.
 ///
 /// The site search index is generated from this value, and the browser engine
 /// (templates/assets/search.js) re-implements `Normalizer.tokens`, `CodeExtractor.extract` and
@@ -21,7 +23,7 @@
 public struct SearchExport: Sendable {
     /// Version of the algorithm contract between `Matcher` and its re-implementations: raise it
     /// when a change to the matcher needs a matching change in search.js.
-    public static let algorithmVersion = 1
+    public static let algorithmVersion = 2
 
     /// What an enhanced code implies for each failure class, as `CodeRegistry.explain` reads it.
     public struct StatusImplication: Equatable, Sendable {
@@ -49,14 +51,11 @@ public struct SearchExport: Sendable {
     /// reads titles and summaries with).
     public var normalizer: Normalizer
     public var weights: Normalizer.Weights
-    /// Phrase score at which a code disagreement no longer counts against an entry.
-    public var strongPhraseScore: Double
-    /// Phrase score below which an entry may be dropped when keyword cues point elsewhere.
-    public var weakPhraseScore: Double
-    /// How close an entry's own cue score must come to the verdict's for it to stay anyway.
-    public var weakCueMargin: Double
-    /// Cue score for `delivery-expired` at which expiry wording decides the outcome.
-    public var expiryCueScore: Double
+    /// What an enhanced code's class and subject suggest when the registry names no reason for
+    /// the code (`Matcher.subjectRules`, first fitting rule wins).
+    public var subjectRules: [SubjectRule]
+    /// Top-level domains over six letters that still end a host name (`Normalizer.longTopLevelDomains`).
+    public var longTopLevelDomains: [String]
     /// Words right before a number that make it a code (`said: 550`), sorted.
     public var codeKeywords: [String]
     /// Words after which a number is a quantity, not a code (`port 587`), sorted.
@@ -75,10 +74,8 @@ public struct SearchExport: Sendable {
         index = matcher.index
         normalizer = matcher.normalizer
         weights = matcher.normalizer.weights
-        strongPhraseScore = matcher.strongPhraseScore
-        weakPhraseScore = matcher.weakPhraseScore
-        weakCueMargin = matcher.weakCueMargin
-        expiryCueScore = Matcher.expiryCueScore
+        subjectRules = Matcher.subjectRules
+        longTopLevelDomains = Normalizer.longTopLevelDomains
         codeKeywords = CodeExtractor.codeKeywords.sorted()
         weakReplyBlockers = CodeExtractor.weakReplyBlockers.sorted()
         unitWords = CodeExtractor.unitWords.sorted()

@@ -13,7 +13,8 @@ import BounceKB
 /// Format 1, one JSON object (members in this order):
 /// - `format`, `algorithm`: this layout's version and `SearchExport.algorithmVersion`.
 /// - `weights`: `Normalizer.Weights` under their snake_case coding keys.
-/// - `rules`: `strong`, `weak`, `weak_margin`, `expiry` (matcher thresholds), `scan` (bytes
+/// - `rules`: `subjects` (`[class or null, subject or null, first detail, last detail, reason]`,
+///   `Matcher.subjectRules` in order), `long_tlds` (`Normalizer.longTopLevelDomains`), `scan` (bytes
 ///   searched for codes), `keywords`, `blockers`, `units` (the code extractor's word lists),
 ///   `replies` (`[code, implied reason or null]` for every registered reply code) and `statuses`
 ///   (`[subject, detail, class 4, class 5]`, each a reason, `""` for "implies nothing" or null
@@ -135,17 +136,21 @@ public enum SearchIndex {
     }
 
     private static func weightsJSON(_ weights: Normalizer.Weights) -> String {
-        ScriptJSON.object([
+        // Every member under its coding key (SearchIndexTests compares with the Codable form).
+        let numbers: [(String, Double)] = [
             ("placeholder", weights.placeholder), ("minimum_coverage", weights.minimumCoverage),
             ("minimum_run", weights.minimumRun), ("order", weights.order),
             ("minimum_phrase_score", weights.minimumPhraseScore), ("extra_phrase", weights.extraPhrase),
             ("status_exact", weights.statusExact), ("status_other_class", weights.statusOtherClass),
             ("status_other_detail", weights.statusOtherDetail), ("status_other_subject", weights.statusOtherSubject),
             ("reply_exact", weights.replyExact), ("reply_other_class", weights.replyOtherClass),
+            ("strong_phrase", weights.strongPhrase), ("weak_phrase", weights.weakPhrase),
+            ("support_margin", weights.supportMargin), ("decisive_cue", weights.decisiveCue), ("expiry_cue", weights.expiryCue),
             ("cue", weights.cue), ("cue_cap", weights.cueCap), ("code_prior", weights.codePrior),
             ("minimum_reason_score", weights.minimumReasonScore), ("relative_cutoff", weights.relativeCutoff),
             ("tie", weights.tie),
-        ].map { ($0.0, ScriptJSON.number($0.1)) })
+        ]
+        return ScriptJSON.object(numbers.map { ($0.0, ScriptJSON.number($0.1)) } + [("short_phrase", ScriptJSON.number(weights.shortPhrase))])
     }
 
     private static func rulesJSON(_ export: SearchExport) -> String {
@@ -157,10 +162,13 @@ public enum SearchIndex {
             }
         }
         return ScriptJSON.object([
-            ("strong", ScriptJSON.number(export.strongPhraseScore)),
-            ("weak", ScriptJSON.number(export.weakPhraseScore)),
-            ("weak_margin", ScriptJSON.number(export.weakCueMargin)),
-            ("expiry", ScriptJSON.number(export.expiryCueScore)),
+            ("subjects", ScriptJSON.array(export.subjectRules.map { rule in
+                ScriptJSON.array([
+                    rule.klass.map(ScriptJSON.number) ?? "null", rule.subject.map(ScriptJSON.number) ?? "null",
+                    ScriptJSON.number(rule.details.lowerBound), ScriptJSON.number(rule.details.upperBound), ScriptJSON.string(rule.reason),
+                ])
+            })),
+            ("long_tlds", ScriptJSON.strings(export.longTopLevelDomains)),
             ("scan", ScriptJSON.number(export.maximumScan)),
             ("keywords", ScriptJSON.strings(export.codeKeywords)),
             ("blockers", ScriptJSON.strings(export.weakReplyBlockers)),

@@ -152,6 +152,91 @@ struct BounceCommandTests {
         #expect(run.output.split(separator: "\n").allSatisfy { $0.count <= 60 })
     }
 
+    /// `--quiet`: one tab-separated line per result (recipient, entry, reason), the same exit
+    /// status; for an mbox the message number comes first.
+    @Test func quietPrintsOneLinePerResult() throws {
+        let line = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
+        let full = try Self.run(["--json", line])
+        let first = try #require(((try full.json()["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["id"] as? String)
+        let quiet = try Self.run(["--quiet", line])
+        #expect(quiet.status == 0)
+        #expect(quiet.output == "-\t\(first)\tmailbox-not-found\n")
+        let nothing = try Self.run(["-q", "xyzzy plugh"])
+        #expect(nothing.status == 1)
+        #expect(nothing.output == "-\t-\tunclassified\n")
+
+        let email = try MatchingFixtures.email("postfix-two-recipients.eml")
+        let lines = try Self.run(["-q"], input: email).output.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(lines.map(\.count) == [3, 3])
+        #expect(lines.map { $0.first.map(String.init) } == ["alice@fabrikam.com", "bob@fabrikam.com"])
+        #expect(lines.map { $0.last.map(String.init) } == ["mailbox-not-found", "mailbox-full"])
+
+        let list = try Self.run(["list", "--quiet", "--reason", "mailbox-full"])
+        let ids = try #require(try Self.run(["list", "--json", "--reason", "mailbox-full"]).json()["entries"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        #expect(list.output == ids.map { $0 + "\n" }.joined())
+        #expect(try Self.run(["--quiet", "--verbose", "550"]).status == 2)
+    }
+
+    /// `--verbose`: the normal text plus how the result came about.
+    @Test func verboseAddsScoresPhrasesAndTheNormalisedText() throws {
+        let line = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
+        let normal = try Self.run([line])
+        let verbose = try Self.run(["--verbose", line])
+        #expect(verbose.status == 0)
+        #expect(verbose.output.hasPrefix(normal.output), "verbose output starts with the normal one")
+        #expect(verbose.output.contains("Codes found: reply 550, status 5.1.1"))
+        #expect(verbose.output.contains("Normalised: {email} recipient address rejected user unknown"))
+        #expect(verbose.output.contains("\"recipient address rejected: user unknown"), "the matched phrase")
+        let json = try Self.run(["--json", line])
+        #expect(try Self.run(["--json", "--verbose", line]).output == json.output, "JSON keeps its one shape")
+    }
+
+    /// Control characters a forged bounce carries (in the recipient, the action, the diagnostic)
+    /// are never printed as they are.
+    @Test func controlCharactersFromTheInputAreNotPrinted() throws {
+        let mail = "From: MAILER-DAEMON@example.com\nTo: me@example.org\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; x\u{1B}]0;title\u{07}\u{9B}2J@example.com\nAction: failed\u{1B}[2J\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user unknown \u{1B}[31m\n\n--b--\n"
+        for arguments in [[], ["--verbose"], ["--quiet"]] {
+            let run = try Self.run(arguments, input: Array(mail.utf8))
+            #expect(run.status == 0)
+            #expect(!run.output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(arguments): \(run.output)")
+            #expect(run.output.contains("example.com"))
+        }
+    }
+
+    /// Common arguments skip the argument parser (`LookupCommand.quickParse`); naming the
+    /// subcommand goes through it. Both must read the arguments alike.
+    @Test func theQuickArgumentPathReadsArgumentsLikeTheParser() throws {
+        let cases: [[String]] = [
+            ["550", "5.7.26"], ["--json", "550 5.1.1 user unknown"], ["user", "unknown", "--json"],
+            ["-q", "452", "4.2.2", "mailbox", "full"], ["--no-color", "-v", "550 5.1.1 user unknown"], ["--quiet", "xyzzy"],
+        ]
+        for arguments in cases {
+            let quick = try Self.run(arguments)
+            let parsed = try Self.run(["lookup"] + arguments)
+            #expect(quick.status == parsed.status && quick.output == parsed.output && quick.error == parsed.error, "\(arguments)")
+            #expect(!quick.output.isEmpty)
+        }
+        // What the quick path does not take is left to the parser, errors included.
+        let repeated = try Self.run(["--json", "--json", "550"])
+        let repeatedParsed = try Self.run(["lookup", "--json", "--json", "550"])
+        #expect(repeated.status == repeatedParsed.status && repeated.error == repeatedParsed.error)
+        #expect(try Self.run(["-q", "-v", "550"]).status == 2)
+        #expect(try Self.run(["--limit", "1", "-q", "user unknown"]).output.split(separator: "\n").count == 1)
+    }
+
+    /// Text shows the first 1,000 recipients of a message and says how many more there are;
+    /// `--quiet` lists every one.
+    @Test func textOutputStopsAfterAThousandRecipients() throws {
+        let report = "From: MAILER-DAEMON@example.com\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n"
+            + (0..<1_003).map { "Final-Recipient: rfc822; u\($0)@example.com\nAction: failed\nStatus: 5.1.1\n\n" }.joined() + "--b--\n"
+        let text = try Self.run([], input: Array(report.utf8))
+        #expect(text.status == 0)
+        #expect(text.output.components(separatedBy: "Recipient: ").count - 1 == 1_000)
+        #expect(text.output.contains("… and 3 more recipients (use --json or --quiet for all)"))
+        let quiet = try Self.run(["-q"], input: Array(report.utf8))
+        #expect(quiet.output.split(separator: "\n").count == 1_003)
+    }
+
     @Test func embeddedDataIsCurrent() throws {
         let run = try Self.run(["embed", "--check", "--content", MatchingFixtures.repositoryRoot.appendingPathComponent("content").path,
                                 "--output", EmbeddedKnowledgeBaseTests.embeddedFile.path])

@@ -114,6 +114,18 @@ struct BounceReportTests {
         #expect(report.recipients.first?.diagnostic == "552 5.2.2 Mailbox full")
     }
 
+    /// Header and delivery-status values are one line of text: control characters (escape
+    /// sequences a forged bounce may carry, raw or in encoded words) are dropped.
+    @Test func headerValuesCarryNoControlCharacters() {
+        let text = "From: =?utf-8?Q?Mail=1B]0;x=07er?= <d@example.com>\nSubject: Und\u{1B}[2Jelivered\u{9B}\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; ev\u{1B}]52;c;eA==\u{07}il@example.com\nAction: failed\u{7F}\nStatus: 5.1.1\n\n--b--\n"
+        let report = BounceReport(parsing: text)
+        #expect(report.subject == "Und[2Jelivered")
+        #expect(report.from?.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } == false)
+        #expect(report.recipients.first?.address == "ev]52;c;eA==il@example.com")
+        #expect(report.recipients.first?.action == "failed")
+        #expect(MIME.withoutControlCharacters("a\u{0}b\tc\u{85}d é") == "abcd é")
+    }
+
     @Test func linesAreNotEmails() {
         #expect(!BounceReport.looksLikeEmail("550 5.1.1 user unknown"))
         #expect(!BounceReport.looksLikeEmail("Diagnostic-Code: smtp; 550 5.1.1 user unknown"))

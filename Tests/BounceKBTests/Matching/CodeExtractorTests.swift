@@ -80,4 +80,15 @@ struct CodeExtractorTests {
         #expect(CodeExtractor.extract("version 5.8.1 of the filter").status == nil)
         #expect(CodeExtractor.extract("error 6.1.1").status == nil)
     }
+
+    /// The byte reader of whole enhanced codes agrees with `StatusCode.init` wherever it answers.
+    @Test func exactStatusAgreesWithStatusCode() {
+        for text in ["5.7.26", "4.2.2", "2.0.0", "5.1.10", "5.7.999"] {
+            #expect(CodeExtractor.exactStatus(text) == StatusCode(text), "\(text)")
+            #expect(CodeExtractor.exactStatus(text) != nil, "\(text)")
+        }
+        for text in ["", "5.7", "5.7.26 ", " 5.7.26", "5.7.26x", "6.1.1", "5.8.1", "5.7.1000", "550"] {
+            #expect(CodeExtractor.exactStatus(text) == nil, "\(text)")
+        }
+    }
 }

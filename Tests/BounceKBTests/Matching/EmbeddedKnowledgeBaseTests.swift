@@ -54,8 +54,9 @@ struct EmbeddedKnowledgeBaseTests {
         let text = KnowledgeBaseArchive.encode(knowledgeBase)
         let light = try KnowledgeBaseArchive.decode(text, bodies: false)
         #expect(light.entries.map(\.id) == knowledgeBase.entries.map(\.id))
-        #expect(light.entries.allSatisfy { $0.details.isEmpty && $0.resolution.isEmpty && $0.references.isEmpty })
-        #expect(light.entries.map(\.match) == knowledgeBase.entries.map(\.match))
+        #expect(light.entries.allSatisfy { $0.details.isEmpty && $0.resolution.isEmpty && $0.references.isEmpty && $0.match.isEmpty })
+        #expect(light.entries.map(\.summary) == knowledgeBase.entries.map(\.summary))
+        #expect(light.site == knowledgeBase.site && light.categories == knowledgeBase.categories)
         for entry in knowledgeBase.entries.prefix(40) {
             #expect(try KnowledgeBaseArchive.entry(entry.id, in: text) == entry)
         }
@@ -64,8 +65,10 @@ struct EmbeddedKnowledgeBaseTests {
 
     @Test func damagedArchivesAreErrors() {
         #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("") }
-        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("something else\t1\n") }
-        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("bouncekb-archive\t1\nsite\tT\tD\t/\ten\nentry\ttoo\tfew\n") }
+        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("something else\t2\n") }
+        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("bouncekb-archive\t1\nsite\tT\tD\t/\ten\n") }
+        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("bouncekb-archive\t2\nsite\tT\tD\t/\ten\nentry\ttoo\tfew\n") }
+        #expect(throws: KnowledgeBaseArchive.FormatError.self) { try KnowledgeBaseArchive.decode("bouncekb-archive\t2\nsite\tT\tD\t/\ten\nbodies\nbody\tghost\tx\ty\n") }
         #expect(throws: KnowledgeBaseArchive.FormatError.self) { try MatchIndex.decodeCompact("match-index\t1\nphrase\t9\tx\tx\t1\n") }
     }
 }

@@ -70,6 +70,40 @@ struct MatcherRuleTests {
         #expect(matcher.match("mailbox full: retry timeout exceeded").matches.first?.entry.id == "queue-expired")
     }
 
+    /// A DSN that fails a recipient on a temporary error reports an expired queue: the server
+    /// only gives up on a 4xx once its retries ran out.
+    @Test func failingOnATemporaryErrorMeansTheQueueExpired() {
+        func report(status: String, diagnostic: String, action: String = "failed") -> BounceReport {
+            BounceReport(parsing: """
+                From: MAILER-DAEMON@example.com
+                Subject: Undelivered Mail
+                Content-Type: multipart/report; report-type=delivery-status; boundary=b
+
+                --b
+                Content-Type: message/delivery-status
+
+                Final-Recipient: rfc822; bob@example.org
+                Action: \(action)
+                Status: \(status)
+                Diagnostic-Code: smtp; \(diagnostic)
+
+                --b--
+                """)
+        }
+        let timedOut = report(status: "4.4.1", diagnostic: "connect to mx.example.org[192.0.2.1]:25: Connection timed out")
+        let generic = report(status: "5.0.0", diagnostic: "451 4.7.1 Try again later, closing connection.")
+        for item in [timedOut, generic] {
+            let result = matcher.lookup(report: item).first
+            #expect(result?.match.reason.id == "delivery-expired")
+            #expect(result?.match.matches.first?.entry.id == "queue-expired")
+        }
+        // A permanent status, a delay, or a status of its own with a temporary reply: no expiry.
+        #expect(Matcher.gaveUpOnTransientError(report(status: "5.1.1", diagnostic: "550 5.1.1 no such user").recipients[0]) == false)
+        #expect(Matcher.gaveUpOnTransientError(report(status: "4.4.1", diagnostic: "connection timed out", action: "delayed").recipients[0]) == false)
+        #expect(Matcher.gaveUpOnTransientError(report(status: "5.2.2", diagnostic: "452 4.2.2 mailbox full").recipients[0]) == false)
+        #expect(matcher.lookup(report: report(status: "5.1.1", diagnostic: "550 5.1.1 no such user")).first?.match.reason.id != "delivery-expired")
+    }
+
     @Test func structureDecidesForReportsAndAutoReplies() {
         let delayed = matcher.match("connect to mx.example.com[192.0.2.1]:25: Connection timed out", hint: MatchHint(kind: .delayed, context: "Action: delayed"))
         #expect(delayed.matches.first?.entry.id == "delay-warning")

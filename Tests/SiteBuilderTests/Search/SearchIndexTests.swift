@@ -33,10 +33,14 @@ import Testing
 
         let rules = try #require(index["rules"] as? [String: Any])
         let export = SearchExport(matcher: matcher)
-        #expect(rules["strong"] as? Double == export.strongPhraseScore)
-        #expect(rules["weak"] as? Double == export.weakPhraseScore)
-        #expect(rules["weak_margin"] as? Double == export.weakCueMargin)
-        #expect(rules["expiry"] as? Double == export.expiryCueScore)
+        // The subject rules, in order, exactly as the matcher applies them.
+        let subjects = try #require(rules["subjects"] as? [[Any]])
+        #expect(subjects.count == Matcher.subjectRules.count && !subjects.isEmpty)
+        for (row, rule) in zip(subjects, Matcher.subjectRules) {
+            #expect(row[0] as? Int == rule.klass && row[1] as? Int == rule.subject)
+            #expect(row[2] as? Int == rule.details.lowerBound && row[3] as? Int == rule.details.upperBound && row[4] as? String == rule.reason)
+        }
+        #expect(rules["long_tlds"] as? [String] == Normalizer.longTopLevelDomains && export.longTopLevelDomains.contains("invalid"))
         #expect(rules["keywords"] as? [String] == export.codeKeywords && export.codeKeywords.contains("smtp"))
         #expect(rules["units"] as? [String] == export.unitWords && rules["blockers"] as? [String] == export.weakReplyBlockers)
         #expect((rules["replies"] as? [Any])?.count == CodeRegistry.replyCodes.count)
