@@ -31,7 +31,7 @@ struct BounceCommand: ParsableCommand {
 
     /// Runs the command, mapping every failure to the documented exit status.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = CommandLine.arguments.dropFirst().map(Self.protectingPastedText)
         let command: ParsableCommand
         do {
             // Lookups are the common case and start-up time matters for them: parse them as
@@ -53,6 +53,23 @@ struct BounceCommand: ParsableCommand {
             finish(with: error)
         }
         Glibc.exit(0)
+    }
+
+    /// A pasted bounce line may start with dashes (Sendmail's "----- Transcript of session
+    /// follows -----", a "-5.1.1" fragment). Anything that starts with "-" but is not shaped like
+    /// an option (`-x`, `-xy`, `--name`, `--name=value`, `-`, `--`) is text: a leading space
+    /// keeps the argument parser from reading it as an option, and matching ignores the space.
+    static func protectingPastedText(_ argument: String) -> String {
+        guard argument.hasPrefix("-"), argument != "-", argument != "--" else { return argument }
+        let isLetter = { (byte: UInt8) in (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
+        let bytes = Array(argument.utf8)
+        if bytes.count >= 3, bytes[1] == UInt8(ascii: "-") {
+            let name = bytes[2...].prefix { $0 != UInt8(ascii: "=") }
+            let looksLikeOption = name.first.map(isLetter) == true
+                && name.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }
+            return looksLikeOption ? argument : " " + argument
+        }
+        return bytes.dropFirst().allSatisfy(isLetter) ? argument : " " + argument
     }
 
     /// First arguments that name a subcommand or ask the root command for something.

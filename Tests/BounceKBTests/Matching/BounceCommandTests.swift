@@ -107,6 +107,23 @@ struct BounceCommandTests {
         #expect(run.error.contains("schema_version"))
     }
 
+    /// Pasted text that starts with dashes is text, not an unknown option.
+    @Test func pastedTextStartingWithDashesIsText() throws {
+        let transcript = "----- Transcript of session follows ----- ... while talking to mx.example.net.: >>> RCPT To:<ann@example.net> <<< 550 5.1.1 <ann@example.net>... User unknown"
+        let run = try Self.run(["--json", transcript])
+        #expect(run.status == 0, "\(run.error)")
+        let results = try #require(try run.json()["results"] as? [[String: Any]])
+        #expect(results.first?["status"] as? String == "5.1.1")
+        let first = try #require((results.first?["matches"] as? [[String: Any]])?.first)
+        #expect(first["reason"] as? String == "mailbox-not-found")
+        // A fragment with a leading dash, after an option.
+        #expect(try Self.run(["--json", "-5.1.1 user unknown"]).status == 0)
+        // Real options keep working, and unknown ones are still refused.
+        #expect(try Self.run(["--no-such-option"]).status == 2)
+        #expect(try Self.run(["--limit=0", "550"]).status == 2)
+        #expect(try Self.run(["-q", "550 5.1.1 user unknown"]).status == 0)
+    }
+
     @Test func showAndList() throws {
         let list = try Self.run(["list", "--reason", "mailbox-full", "--json"])
         #expect(list.status == 0)
