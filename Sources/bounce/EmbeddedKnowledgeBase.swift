@@ -409,7 +409,7 @@ related	gmail-unauthenticated-mail	yahoo-unauthenticated-sender	spf-hard-fail-re
 reference	RFC 7208: Sender Policy Framework (SPF)	https://www.rfc-editor.org/rfc/rfc7208
 reference	RFC 6376: DomainKeys Identified Mail (DKIM) Signatures	https://www.rfc-editor.org/rfc/rfc6376
 body	sender-verify-callout-failed	Some receivers do not trust an envelope sender until they have checked it. With sender verification\n(a \qcallout\q), the receiving server opens its own SMTP connection to the MX of your domain and asks,\nvia `RCPT TO`, whether your sender address exists. If your server answers that the address is\nunknown, or the domain cannot be routed, the original message is refused: Exim reports\n\qVerification failed for <address>\q and \qSender verify failed\q, Postfix with\n`reject_unverified_sender` says \qSender address rejected: undeliverable address\q. If your MX did not\nanswer at all, you get a temporary \qCould not complete sender verify callout\q or \qunverified address\q.\nNo-reply addresses that do not exist as mailboxes are the classic cause.	1. Look at the bounce: it often quotes your server's reply to the callout, e.g. \q550 5.1.1 User unknown\q.\n2. Make the envelope sender a real, deliverable address: create the mailbox or an alias for\n   `noreply@example.com`, or use an address that exists.\n3. Check that your MX accepts connections from the internet on port 25:\n   `swaks --to noreply@example.com --server mx.example.com --quit-after RCPT`.\n4. If your MX uses greylisting or rate limits, make sure they do not defer callouts.\n\nWhether to retry: after the sender address accepts mail; a temporary callout failure may pass on the\nnext retry.
-match	sender verify failed	verification failed for {email}	could not complete sender verify callout	sender address rejected: undeliverable address	sender address rejected: unverified address	sender verify defer
+match	sender verify failed	verification failed for {email}	could not complete sender verify callout	sender address rejected: undeliverable address	sender address rejected: unverified address	sender verify defer	sent: rcpt to:{email} response:	verification failed for {email} called:
 providers	Exim	Postfix
 related	sender-domain-not-found	sender-address-malformed	postfix-sender-address-unlisted
 body	yahoo-unresolvable-sender-domain	Yahoo and AOL check the domain of the `MAIL FROM` address (the bounce address, not the visible From\nheader) when you connect. If DNS gives no usable answer for it, they answer with a 451 deferral that\nmentions an \qunresolvable RFC.5321 from domain\q. The sending server keeps the message in its queue\nand retries. When the domain really has no records, every retry fails the same way until the message\nexpires; when the domain's DNS was only briefly unreachable, a later attempt succeeds. Sending\nplatforms that use a custom bounce domain (such as `bounces.example.com`) hit this when the CNAME or\nMX for that subdomain was never created.	1. Find the envelope sender in your outgoing logs or in the `Return-Path:` of a delivered copy.\n2. Check its domain from a public resolver: `dig @8.8.8.8 +short MX bounces.example.com` and\n   `dig @8.8.8.8 +short A bounces.example.com`.\n3. Add the records your sending platform asks for on that subdomain, or change the return path to a\n   domain that resolves.\n4. Check that your domain's name servers answer reliably (`dig +trace example.com`).\n\nWhether to retry: the queue retries on its own; once DNS resolves, delivery resumes with no change to\nthe recipients.
@@ -1717,7 +1717,7 @@ providers	Outlook.com
 related	arf-abuse-complaint	yahoo-aol-feedback-loop-complaint
 reference	RFC 5965: An Extensible Format for Email Feedback Reports	https://www.rfc-editor.org/rfc/rfc5965
 body	out-of-office-auto-reply	This is not a bounce. Your message was delivered into the recipient's mailbox, and a rule there (Outlook/Exchange \qAutomatic Replies\q, Gmail's vacation responder, a Sieve `vacation` script, a hosting control panel autoresponder) answered on the person's behalf. Well-behaved auto-replies carry the header `Auto-Submitted: auto-replied` (RFC 3834) and often `X-Autoreply: yes`; Exchange adds a localised subject prefix: \qAutomatic reply:\q, \qAutomatische Antwort:\q, \qRéponse automatique :\q, \qRespuesta automática:\q, \qRisposta automatica:\q.\n\nAuto-replies are sent to the envelope sender or `Reply-To`, so a bulk sender's bounce mailbox collects them alongside real bounces. Mail systems that do not use DSN formats can make them look like failures, especially when the text says the person \qcannot read email\q until a date.\n\nThe body text is just as language-dependent. German replies often say \qAbwesenheitsnotiz\q or \qIch bin bis ... nicht im Büro\q, French ones \qRéponse automatique\q or \qje suis absent du bureau\q, Spanish ones \qRespuesta automática\q or \qestoy fuera de la oficina\q, and Italian ones \qfuori ufficio\q. Some systems strip the accents, so \qReponse automatique\q appears too.	1. Do not suppress the address: it accepted the message and exists.\n2. If your platform counts this as a bounce, teach the bounce processor to skip messages with `Auto-Submitted: auto-replied` (or any value other than `no`), `X-Autoreply`, or a `multipart/report` type other than `delivery-status`.\n3. For time-critical messages, use the alternative contact named in the reply.\n4. If the reply says the person has **left** or the address has **changed**, treat it as that case instead.\n\nWhether to retry: no need; the original message was delivered.
-match	auto-submitted: auto-replied	i am currently out of the office	i am out of the office	out of office	automatic reply:	i will be out of the office	limited access to email	i will respond to your email when i return	autoreply	auto-reply	abwesenheitsnotiz	nicht im büro	ich bin bis	bin ich nicht im büro	automatische antwort	réponse automatique	reponse automatique	absent du bureau	je suis absent	respuesta automática	respuesta automatica	fuera de la oficina	estoy fuera de la oficina	risposta automatica	fuori ufficio	automatisch antwoord
+match	i am currently out of the office	i am out of the office	out of office	automatic reply:	i will be out of the office	limited access to email	i will respond to your email when i return	autoreply	auto-reply	abwesenheitsnotiz	nicht im büro	ich bin bis	bin ich nicht im büro	automatische antwort	réponse automatique	reponse automatique	absent du bureau	je suis absent	respuesta automática	respuesta automatica	fuera de la oficina	estoy fuera de la oficina	risposta automatica	fuori ufficio	automatisch antwoord
 providers	Any server	Exchange	Microsoft 365	Outlook.com	Gmail
 related	auto-reply-address-changed	auto-reply-recipient-left-organization	auto-reply-unmonitored-mailbox	ticket-system-auto-acknowledgement
 reference	RFC 3834: Recommendations for Automatic Responses to Electronic Mail	https://www.rfc-editor.org/rfc/rfc3834
@@ -2053,15 +2053,15 @@ phrase	0	identities failed the check in region	identitie	1	failed	19	the	88	chec
 phrase	0	messagerejected: email address is not verified	messagerejected	1	email	48	address	62	is	92	not	107	verified	2
 phrase	0	message rejected: email address is not verified	message	98	rejected	64	email	48	address	62	is	92	not	107	verified	2
 phrase	0	domain is not verified	domain	48	is	92	not	107	verified	2
-phrase	1	amazon ses has suppressed sending to this address	amazon	1	ses	1	has	54	suppressed	1	sending	24	to	102	this	68	address	62
-phrase	1	amazon ses has suppressed sending to this address because it has a recent history of bouncing as an invalid address	amazon	1	ses	1	has	54	suppressed	1	sending	24	to	102	this	68	address	62	because	20	it	13	has	54	a	61	recent	2	history	1	of	39	bouncing	1	as	15	an	15	invalid	25	address	62
-phrase	1	amazon ses did not send the message to this address because it is on the suppression list for your account	amazon	1	ses	1	did	9	not	107	send	18	the	88	message	98	to	102	this	68	address	62	because	20	it	13	is	92	on	20	the	88	suppression	1	list	17	for	69	your	55	account	15
+phrase	1	amazon ses has suppressed sending to this address	amazon	1	ses	1	has	54	suppressed	1	sending	24	to	103	this	68	address	62
+phrase	1	amazon ses has suppressed sending to this address because it has a recent history of bouncing as an invalid address	amazon	1	ses	1	has	54	suppressed	1	sending	24	to	103	this	68	address	62	because	20	it	13	has	54	a	61	recent	2	history	1	of	39	bouncing	1	as	15	an	15	invalid	25	address	62
+phrase	1	amazon ses did not send the message to this address because it is on the suppression list for your account	amazon	1	ses	1	did	9	not	107	send	18	the	88	message	98	to	103	this	68	address	62	because	20	it	13	is	92	on	20	the	88	suppression	1	list	17	for	69	your	55	account	15
 phrase	1	is on the suppression list for your account	is	92	on	20	the	88	suppression	1	list	17	for	69	your	55	account	15
 phrase	1	on the account-level suppression list	on	20	the	88	account	15	level	2	suppression	1	list	17
 phrase	1	onaccountsuppressionlist	onaccountsuppressionlist	1
-phrase	2	not delivering to previously bounced address	not	107	delivering	2	to	102	previously	1	bounced	3	address	62
-phrase	2	not delivering to a user who marked your messages as spam	not	107	delivering	2	to	102	a	61	user	35	who	1	marked	1	your	55	message	98	as	15	spam	12
-phrase	2	not delivering to unsubscribed address	not	107	delivering	2	to	102	unsubscribed	1	address	62
+phrase	2	not delivering to previously bounced address	not	107	delivering	2	to	103	previously	1	bounced	3	address	62
+phrase	2	not delivering to a user who marked your messages as spam	not	107	delivering	2	to	103	a	61	user	35	who	1	marked	1	your	55	message	98	as	15	spam	12
+phrase	2	not delivering to unsubscribed address	not	107	delivering	2	to	103	unsubscribed	1	address	62
 phrase	2	bounced address	bounced	3	address	62
 phrase	2	spam reporting address	spam	12	reporting	3	address	62
 phrase	2	unsubscribed address	unsubscribed	1	address	62
@@ -2070,11 +2070,11 @@ phrase	2	inactive recipients are ones that have generated a hard bounce or a spa
 phrase	2	is on the bounce list	is	92	on	20	the	88	bounce	1	list	17
 phrase	3	access denied, bad outbound sender	access	24	denied	26	bad	10	outbound	1	sender	38
 phrase	3	access denied, spam abuse detected	access	24	denied	26	spam	12	abuse	2	detected	10
-phrase	3	suspected of sending spam and it's no longer allowed to send messages outside of your organization	suspected	2	of	39	sending	24	spam	12	and	20	its	7	no	25	longer	6	allowed	27	to	102	send	18	message	98	outside	1	of	39	your	55	organization	4
-phrase	3	no longer allowed to send messages outside of your organization	no	25	longer	6	allowed	27	to	102	send	18	message	98	outside	1	of	39	your	55	organization	4
+phrase	3	suspected of sending spam and it's no longer allowed to send messages outside of your organization	suspected	2	of	39	sending	24	spam	12	and	20	its	7	no	25	longer	6	allowed	27	to	103	send	18	message	98	outside	1	of	39	your	55	organization	4
+phrase	3	no longer allowed to send messages outside of your organization	no	25	longer	6	allowed	27	to	103	send	18	message	98	outside	1	of	39	your	55	organization	4
 phrase	3	you weren't recognized as a valid sender	you	23	werent	4	recognized	4	as	15	a	61	valid	9	sender	38
-phrase	4	client does not have permissions to send as this sender	client	20	does	22	not	107	have	23	permission	4	to	102	send	18	as	15	this	68	sender	38
-phrase	4	5.7.60 smtp; client does not have permissions to send as this sender	smtp	16	client	20	does	22	not	107	have	23	permission	4	to	102	send	18	as	15	this	68	sender	38
+phrase	4	client does not have permissions to send as this sender	client	20	does	22	not	107	have	23	permission	4	to	103	send	18	as	15	this	68	sender	38
+phrase	4	5.7.60 smtp; client does not have permissions to send as this sender	smtp	16	client	20	does	22	not	107	have	23	permission	4	to	103	send	18	as	15	this	68	sender	38
 phrase	4	sendasdeniedexception.mapiexceptionsendasdenied	sendasdeniedexception	1	mapiexceptionsendasdenied	1
 phrase	4	sendasdenied	sendasdenied	1
 phrase	5	client blocked from sending from unregistered domains	client	20	blocked	31	from	43	sending	24	from	43	unregistered	1	domain	48
@@ -2136,47 +2136,49 @@ phrase	13	too many messages for this connection err034	too	28	many	19	message	98
 phrase	13	too many messages in this connection	too	28	many	19	message	98	in	44	this	68	connection	20
 phrase	13	max message per connection reached	max	5	message	98	per	13	connection	20	reached	6
 phrase	13	messages per connection limit reached	message	98	per	13	connection	20	limit	24	reached	6
-phrase	13	too many emails sent on this session	too	28	many	19	email	48	sent	13	on	20	this	68	session	8
+phrase	13	too many emails sent on this session	too	28	many	19	email	48	sent	14	on	20	this	68	session	8
 phrase	14	this mail is unauthenticated	this	68	mail	62	is	92	unauthenticated	5
-phrase	14	this mail is unauthenticated, which poses a security risk to the sender and gmail users	this	68	mail	62	is	92	unauthenticated	5	which	3	pose	1	a	61	security	3	risk	1	to	102	the	88	sender	38	and	20	gmail	9	user	35
-phrase	14	poses a security risk to the sender	pose	1	a	61	security	3	risk	1	to	102	the	88	sender	38
+phrase	14	this mail is unauthenticated, which poses a security risk to the sender and gmail users	this	68	mail	62	is	92	unauthenticated	5	which	3	pose	1	a	61	security	3	risk	1	to	103	the	88	sender	38	and	20	gmail	9	user	35
+phrase	14	poses a security risk to the sender	pose	1	a	61	security	3	risk	1	to	103	the	88	sender	38
 phrase	14	the sender must authenticate with at least one of spf or dkim	the	88	sender	38	must	12	authenticate	6	with	17	at	13	least	1	one	7	of	39	spf	14	or	44	dkim	10
 phrase	14	for this message, dkim checks did not pass and spf check for	for	69	this	68	message	98	dkim	10	check	8	did	9	not	107	pass	7	and	20	spf	14	check	8	for	69
 phrase	14	dkim checks did not pass and spf check for	dkim	10	check	8	did	9	not	107	pass	7	and	20	spf	14	check	8	for	69
-phrase	14	this message does not have authentication information or fails to pass authentication checks	this	68	message	98	does	22	not	107	have	23	authentication	17	information	1	or	44	fail	5	to	102	pass	7	authentication	17	check	8
+phrase	14	this message does not have authentication information or fails to pass authentication checks	this	68	message	98	does	22	not	107	have	23	authentication	17	information	1	or	44	fail	5	to	103	pass	7	authentication	17	check	8
 phrase	14	does not have authentication information	does	22	not	107	have	23	authentication	17	information	1
-phrase	14	fails to pass authentication checks	fail	5	to	102	pass	7	authentication	17	check	8
+phrase	14	fails to pass authentication checks	fail	5	to	103	pass	7	authentication	17	check	8
 phrase	15	sender verify failed	sender	38	verify	3	failed	19
 phrase	15	verification failed for {email}	verification	5	failed	19	for	69	{email}	0
 phrase	15	could not complete sender verify callout	could	7	not	107	complete	4	sender	38	verify	3	callout	1
 phrase	15	sender address rejected: undeliverable address	sender	38	address	62	rejected	64	undeliverable	2	address	62
 phrase	15	sender address rejected: unverified address	sender	38	address	62	rejected	64	unverified	1	address	62
 phrase	15	sender verify defer	sender	38	verify	3	defer	4
-phrase	16	message temporarily deferred due to unresolvable rfc.5321 from domain	message	98	temporarily	14	deferred	10	due	24	to	102	unresolvable	2	rfc	6	{n}	0	from	43	domain	48
-phrase	16	due to unresolvable rfc.5321 from domain	due	24	to	102	unresolvable	2	rfc	6	{n}	0	from	43	domain	48
+phrase	15	sent: rcpt to:{email} response:	sent	14	rcpt	3	to	103	{email}	0	response	4
+phrase	15	verification failed for {email} called:	verification	5	failed	19	for	69	{email}	0	called	1
+phrase	16	message temporarily deferred due to unresolvable rfc.5321 from domain	message	98	temporarily	14	deferred	10	due	24	to	103	unresolvable	2	rfc	6	{n}	0	from	43	domain	48
+phrase	16	due to unresolvable rfc.5321 from domain	due	24	to	103	unresolvable	2	rfc	6	{n}	0	from	43	domain	48
 phrase	16	unresolvable rfc.5321 from domain	unresolvable	2	rfc	6	{n}	0	from	43	domain	48
 phrase	16	unresolvable rfc.5321 domain	unresolvable	2	rfc	6	{n}	0	domain	48
 phrase	17	transport.rules.rejectmessage; the message was rejected by organization policy	transport	2	rule	2	rejectmessage	1	the	88	message	98	was	20	rejected	64	by	35	organization	4	policy	25
 phrase	17	transport.rules.rejectmessage	transport	2	rule	2	rejectmessage	1
 phrase	17	the message was rejected by organization policy	the	88	message	98	was	20	rejected	64	by	35	organization	4	policy	25
-phrase	17	message bounced due to organizational settings	message	98	bounced	3	due	24	to	102	organizational	2	setting	3
-phrase	18	may not have permission to post messages to the group	may	5	not	107	have	23	permission	4	to	102	post	2	message	98	to	102	the	88	group	4
-phrase	18	the group you tried to contact	the	88	group	4	you	23	tried	8	to	102	contact	8
-phrase	18	you may not have permission to post	you	23	may	5	not	107	have	23	permission	4	to	102	post	2
-phrase	18	you may need to join the group before receiving permission to post	you	23	may	5	need	6	to	102	join	1	the	88	group	4	before	3	receiving	6	permission	4	to	102	post	2
+phrase	17	message bounced due to organizational settings	message	98	bounced	3	due	24	to	103	organizational	2	setting	3
+phrase	18	may not have permission to post messages to the group	may	5	not	107	have	23	permission	4	to	103	post	2	message	98	to	103	the	88	group	4
+phrase	18	the group you tried to contact	the	88	group	4	you	23	tried	8	to	103	contact	8
+phrase	18	you may not have permission to post	you	23	may	5	not	107	have	23	permission	4	to	103	post	2
+phrase	18	you may need to join the group before receiving permission to post	you	23	may	5	need	6	to	103	join	1	the	88	group	4	before	3	receiving	6	permission	4	to	103	post	2
 phrase	18	the owner of the group may have removed this group	the	88	owner	4	of	39	the	88	group	4	may	5	have	23	removed	1	this	68	group	4
-phrase	18	the email address used to send your message is not subscribed to this group	the	88	email	48	address	62	used	3	to	102	send	18	your	55	message	98	is	92	not	107	subscribed	1	to	102	this	68	group	4
-phrase	19	has a policy that prohibited the mail that you sent	has	54	a	61	policy	25	that	23	prohibited	6	the	88	mail	62	that	23	you	23	sent	13
-phrase	19	the user or domain that you are sending to (or from) has a policy that prohibited the mail that you sent	the	88	user	35	or	44	domain	48	that	23	you	23	are	18	sending	24	to	102	or	44	from	43	has	54	a	61	policy	25	that	23	prohibited	6	the	88	mail	62	that	23	you	23	sent	13
-phrase	19	you are sending to (or from) has a policy that prohibited	you	23	are	18	sending	24	to	102	or	44	from	43	has	54	a	61	policy	25	that	23	prohibited	6
+phrase	18	the email address used to send your message is not subscribed to this group	the	88	email	48	address	62	used	3	to	103	send	18	your	55	message	98	is	92	not	107	subscribed	1	to	103	this	68	group	4
+phrase	19	has a policy that prohibited the mail that you sent	has	54	a	61	policy	25	that	23	prohibited	6	the	88	mail	62	that	23	you	23	sent	14
+phrase	19	the user or domain that you are sending to (or from) has a policy that prohibited the mail that you sent	the	88	user	35	or	44	domain	48	that	23	you	23	are	18	sending	24	to	103	or	44	from	43	has	54	a	61	policy	25	that	23	prohibited	6	the	88	mail	62	that	23	you	23	sent	14
+phrase	19	you are sending to (or from) has a policy that prohibited	you	23	are	18	sending	24	to	103	or	44	from	43	has	54	a	61	policy	25	that	23	prohibited	6
 phrase	19	this message violates {domain} email policy	this	68	message	98	violate	1	{host}	0	email	48	policy	25
 phrase	19	email policy. - gcdp	email	48	policy	25	gcdp	1
 phrase	20	mailing list expansion problem	mailing	2	list	17	expansion	1	problem	7
 phrase	20	mailing list expansion prohibited	mailing	2	list	17	expansion	1	prohibited	6
 phrase	20	list expansion prohibited	list	17	expansion	1	prohibited	6
-phrase	21	you are not allowed to post to this mailing list	you	23	are	18	not	107	allowed	27	to	102	post	2	to	102	this	68	mailing	2	list	17
-phrase	21	by non-member to a members-only list	by	35	non	7	member	1	to	102	a	61	member	1	only	6	list	17
-phrase	21	post by non-member to a members-only list	post	2	by	35	non	7	member	1	to	102	a	61	member	1	only	6	list	17
+phrase	21	you are not allowed to post to this mailing list	you	23	are	18	not	107	allowed	27	to	103	post	2	to	103	this	68	mailing	2	list	17
+phrase	21	by non-member to a members-only list	by	35	non	7	member	1	to	103	a	61	member	1	only	6	list	17
+phrase	21	post by non-member to a members-only list	post	2	by	35	non	7	member	1	to	103	a	61	member	1	only	6	list	17
 phrase	21	closed mailing list	closed	2	mailing	2	list	17
 phrase	21	your message has been automatically rejected	your	55	message	98	has	54	been	31	automatically	2	rejected	64
 phrase	21	contact the mailing list owner at	contact	8	the	88	mailing	2	list	17	owner	4	at	13
@@ -2189,20 +2191,20 @@ phrase	22	sender was not authenticated for public folder	sender	38	was	20	not	10
 phrase	22	resolver.rst.authrequired; authentication required	resolver	7	rst	3	authrequired	1	authentication	17	required	13
 phrase	22	only accepts messages from people in its organization	only	6	accept	13	message	98	from	43	people	2	in	44	its	7	organization	4
 phrase	22	resolver.rst.sendernotallowed	resolver	7	rst	3	sendernotallowed	1
-phrase	22	sender not allowed to send to this group	sender	38	not	107	allowed	27	to	102	send	18	to	102	this	68	group	4
+phrase	22	sender not allowed to send to this group	sender	38	not	107	allowed	27	to	103	send	18	to	103	this	68	group	4
 phrase	23	recipient address rejected: access denied	recipient	63	address	62	rejected	64	access	24	denied	26
 phrase	23	<{email}>: recipient address rejected: access denied	{email}	0	recipient	63	address	62	rejected	64	access	24	denied	26
 phrase	24	resolver.rst.notauthorized; not authorized	resolver	7	rst	3	notauthorized	1	not	107	authorized	5
 phrase	24	resolver.rst.notauthorized	resolver	7	rst	3	notauthorized	1
 phrase	24	sender not in allowed-senders list	sender	38	not	107	in	44	allowed	27	sender	38	list	17
 phrase	24	recipient is only accepting mail from specific email addresses	recipient	63	is	92	only	6	accepting	4	mail	62	from	43	specific	3	email	48	addresse	10
-phrase	24	because the sender isn't on the recipient's list of senders to accept mail from	because	20	the	88	sender	38	isnt	6	on	20	the	88	recipient	63	list	17	of	39	sender	38	to	102	accept	13	mail	62	from	43
+phrase	24	because the sender isn't on the recipient's list of senders to accept mail from	because	20	the	88	sender	38	isnt	6	on	20	the	88	recipient	63	list	17	of	39	sender	38	to	103	accept	13	mail	62	from	43
 phrase	24	sender not pre-approved	sender	38	not	107	pre	1	approved	1
-phrase	24	you do not have permission to send to this recipient	you	23	do	6	not	107	have	23	permission	4	to	102	send	18	to	102	this	68	recipient	63
+phrase	24	you do not have permission to send to this recipient	you	23	do	6	not	107	have	23	permission	4	to	103	send	18	to	103	this	68	recipient	63
 phrase	24	delivery not authorized, message refused	delivery	14	not	107	authorized	5	message	98	refused	9
 phrase	24	571 delivery not authorized	{n}	0	delivery	14	not	107	authorized	5
-phrase	24	not allowed to send to this recipient	not	107	allowed	27	to	102	send	18	to	102	this	68	recipient	63
-phrase	24	delivery to this address is restricted	delivery	14	to	102	this	68	address	62	is	92	restricted	1
+phrase	24	not allowed to send to this recipient	not	107	allowed	27	to	103	send	18	to	103	this	68	recipient	63
+phrase	24	delivery to this address is restricted	delivery	14	to	103	this	68	address	62	is	92	restricted	1
 phrase	25	recipient is invalid	recipient	63	is	92	invalid	25
 phrase	25	err014	err014	1
 phrase	25	{email} recipient is invalid - err014	{email}	0	recipient	63	is	92	invalid	25	err014	1
@@ -2220,9 +2222,9 @@ phrase	27	envelope blocked - user entry	envelope	9	blocked	31	user	35	entry	4
 phrase	27	envelope blocked - user domain entry	envelope	9	blocked	31	user	35	domain	48	entry	4
 phrase	27	rejected by header-based manually blocked senders	rejected	64	by	35	header	11	based	3	manually	2	blocked	31	sender	38
 phrase	27	you have been blocked by the recipient	you	23	have	23	been	31	blocked	31	by	35	the	88	recipient	63
-phrase	27	message rejected due to user rules	message	98	rejected	64	due	24	to	102	user	35	rule	2
-phrase	27	user refuses to receive this mail	user	35	refuse	2	to	102	receive	7	this	68	mail	62
-phrase	27	refused due to recipient preferences	refused	9	due	24	to	102	recipient	63	preference	2
+phrase	27	message rejected due to user rules	message	98	rejected	64	due	24	to	103	user	35	rule	2
+phrase	27	user refuses to receive this mail	user	35	refuse	2	to	103	receive	7	this	68	mail	62
+phrase	27	refused due to recipient preferences	refused	9	due	24	to	103	recipient	63	preference	2
 phrase	27	personal block list	personal	1	block	12	list	17
 phrase	27	personal blocklist	personal	1	blocklist	1
 phrase	27	recipient's block list	recipient	63	block	12	list	17
@@ -2309,15 +2311,15 @@ phrase	34	permanent failure for one or more recipients	permanent	2	failure	13	fo
 phrase	34	permanent failure for one or more recipients ({email}:blocked)	permanent	2	failure	13	for	69	one	7	or	44	more	9	recipient	63	{email}	0	blocked	31
 phrase	35	connection refused - {ip}	connection	20	refused	9	{ip}	0
 phrase	35	{ip} connection refused	{ip}	0	connection	20	refused	9
-phrase	35	connections from {host} ({ip}) are being rejected due to a poor email reputation score	connection	20	from	43	{host}	0	{ip}	0	are	18	being	5	rejected	64	due	24	to	102	a	61	poor	3	email	48	reputation	10	score	2
-phrase	35	being rejected due to a poor email reputation score	being	5	rejected	64	due	24	to	102	a	61	poor	3	email	48	reputation	10	score	2
+phrase	35	connections from {host} ({ip}) are being rejected due to a poor email reputation score	connection	20	from	43	{host}	0	{ip}	0	are	18	being	5	rejected	64	due	24	to	103	a	61	poor	3	email	48	reputation	10	score	2
+phrase	35	being rejected due to a poor email reputation score	being	5	rejected	64	due	24	to	103	a	61	poor	3	email	48	reputation	10	score	2
 phrase	35	access from ip address {ip} blocked	access	24	from	43	ip	35	address	62	{ip}	0	blocked	31
 phrase	35	bad sender ip address	bad	10	sender	38	ip	35	address	62
 phrase	35	mail server at {ip} is blocked	mail	62	server	33	at	13	{ip}	0	is	92	blocked	31
 phrase	35	not currently accepting mail from your ip	not	107	currently	4	accepting	4	mail	62	from	43	your	55	ip	35
 phrase	35	listed as abusive	listed	9	as	15	abusive	1
 phrase	35	you are sending spam	you	23	are	18	sending	24	spam	12
-phrase	35	you are not allowed to connect	you	23	are	18	not	107	allowed	27	to	102	connect	7
+phrase	35	you are not allowed to connect	you	23	are	18	not	107	allowed	27	to	103	connect	7
 phrase	36	message rejected as spam by content filtering	message	98	rejected	64	as	15	spam	12	by	35	content	11	filtering	1
 phrase	36	rejected as spam by content filtering	rejected	64	as	15	spam	12	by	35	content	11	filtering	1
 phrase	36	content filter agent quarantined this message	content	11	filter	2	agent	4	quarantined	1	this	68	message	98
@@ -2354,13 +2356,13 @@ phrase	42	your message exceeded google's message size limits	your	55	message	98	
 phrase	42	exceeded google's message size limits	exceeded	33	google	2	message	98	size	7	limit	24
 phrase	42	exceeds google's message size limit of	exceed	6	google	2	message	98	size	7	limit	24	of	39
 phrase	42	the size of your message	the	88	size	7	of	39	your	55	message	98
-phrase	42	to view our size guidelines	to	102	view	1	our	9	size	7	guideline	2
+phrase	42	to view our size guidelines	to	103	view	1	our	9	size	7	guideline	2
 phrase	42	maxsizeerror	maxsizeerror	1
-phrase	43	this message is suspicious due to the nature of the content or the links within	this	68	message	98	is	92	suspiciou	4	due	24	to	102	the	88	nature	1	of	39	the	88	content	11	or	44	the	88	link	2	within	2
-phrase	43	due to the nature of the content or the links within	due	24	to	102	the	88	nature	1	of	39	the	88	content	11	or	44	the	88	link	2	within	2
-phrase	43	suspicious due to the nature of the content	suspiciou	4	due	24	to	102	the	88	nature	1	of	39	the	88	content	11
-phrase	44	this message has been rejected due to content judged to be spam by the internet community	this	68	message	98	has	54	been	31	rejected	64	due	24	to	102	content	11	judged	2	to	102	be	30	spam	12	by	35	the	88	internet	2	community	1
-phrase	44	rejected due to content judged to be spam	rejected	64	due	24	to	102	content	11	judged	2	to	102	be	30	spam	12
+phrase	43	this message is suspicious due to the nature of the content or the links within	this	68	message	98	is	92	suspiciou	4	due	24	to	103	the	88	nature	1	of	39	the	88	content	11	or	44	the	88	link	2	within	2
+phrase	43	due to the nature of the content or the links within	due	24	to	103	the	88	nature	1	of	39	the	88	content	11	or	44	the	88	link	2	within	2
+phrase	43	suspicious due to the nature of the content	suspiciou	4	due	24	to	103	the	88	nature	1	of	39	the	88	content	11
+phrase	44	this message has been rejected due to content judged to be spam by the internet community	this	68	message	98	has	54	been	31	rejected	64	due	24	to	103	content	11	judged	2	to	103	be	30	spam	12	by	35	the	88	internet	2	community	1
+phrase	44	rejected due to content judged to be spam	rejected	64	due	24	to	103	content	11	judged	2	to	103	be	30	spam	12
 phrase	44	ib212	ib212	1
 phrase	44	message rejected for spam or virus content	message	98	rejected	64	for	69	spam	12	or	44	viru	4	content	11
 phrase	45	message refused by mailmarshal spamprofiler	message	98	refused	9	by	35	mailmarshal	1	spamprofiler	1
@@ -2368,7 +2370,7 @@ phrase	45	refused by mailmarshal spamprofiler	refused	9	by	35	mailmarshal	1	spam
 phrase	45	mailmarshal spamprofiler	mailmarshal	1	spamprofiler	1
 phrase	45	refused by mailmarshal	refused	9	by	35	mailmarshal	1
 phrase	46	smtpsend.barelinefeedsareillegal	smtpsend	3	barelinefeedsareillegal	1
-phrase	46	message contains bare linefeeds, which cannot be sent via data	message	98	contain	7	bare	1	linefeed	1	which	3	cannot	13	be	30	sent	13	via	3	data	5
+phrase	46	message contains bare linefeeds, which cannot be sent via data	message	98	contain	7	bare	1	linefeed	1	which	3	cannot	13	be	30	sent	14	via	3	data	5
 phrase	46	bare linefeeds are illegal	bare	1	linefeed	1	are	18	illegal	3
 phrase	46	bare <lf> received	bare	1	lf	1	received	7
 phrase	46	error: bare <lf> received	error	27	bare	1	lf	1	received	7
@@ -2418,10 +2420,10 @@ phrase	50	ib705	ib705	1
 phrase	51	maximum email size exceeded	maximum	10	email	48	size	7	exceeded	33
 phrase	51	maximum email size	maximum	10	email	48	size	7
 phrase	51	email size limit	email	48	size	7	limit	24
-phrase	52	email rejected due to security policies	email	48	rejected	64	due	24	to	102	security	3	policie	1
-phrase	52	rejected due to security policies	rejected	64	due	24	to	102	security	3	policie	1
+phrase	52	email rejected due to security policies	email	48	rejected	64	due	24	to	103	security	3	policie	1
+phrase	52	rejected due to security policies	rejected	64	due	24	to	103	security	3	policie	1
 phrase	52	mcspamsignature	mcspamsignature	1
-phrase	52	email rejected due to security policies - mcspamsignature	email	48	rejected	64	due	24	to	102	security	3	policie	1	mcspamsignature	1
+phrase	52	email rejected due to security policies - mcspamsignature	email	48	rejected	64	due	24	to	103	security	3	policie	1	mcspamsignature	1
 phrase	53	message size exceeds fixed limit	message	98	size	7	exceed	6	fixed	2	limit	24
 phrase	53	message file too big	message	98	file	5	too	28	big	2
 phrase	53	message size exceeds maximum permitted	message	98	size	7	exceed	6	maximum	10	permitted	5
@@ -2457,11 +2459,11 @@ phrase	57	spam message rejected	spam	12	message	98	rejected	64
 phrase	57	message rejected as spam	message	98	rejected	64	as	15	spam	12
 phrase	57	message detected as spam	message	98	detected	10	as	15	spam	12
 phrase	57	high probability of spam	high	2	probability	1	of	39	spam	12
-phrase	57	your message has been rejected because it appears to be spam	your	55	message	98	has	54	been	31	rejected	64	because	20	it	13	appear	2	to	102	be	30	spam	12
+phrase	57	your message has been rejected because it appears to be spam	your	55	message	98	has	54	been	31	rejected	64	because	20	it	13	appear	2	to	103	be	30	spam	12
 phrase	57	message considered as spam or virus	message	98	considered	1	as	15	spam	12	or	44	viru	4
 phrase	57	spam points	spam	12	point	3
 phrase	57	rejected: spamassassin score	rejected	64	spamassassin	1	score	2
-phrase	57	mail appears to be unsolicited	mail	62	appear	2	to	102	be	30	unsolicited	3
+phrase	57	mail appears to be unsolicited	mail	62	appear	2	to	103	be	30	unsolicited	3
 phrase	57	message looks like spam	message	98	look	2	like	2	spam	12
 phrase	57	message filtered. please see the faqs section on spam	message	98	filtered	1	please	31	see	7	the	88	faqs	1	section	3	on	20	spam	12
 phrase	57	message filtered	message	98	filtered	1
@@ -2470,11 +2472,11 @@ phrase	57	mail content denied	mail	62	content	11	denied	26
 phrase	57	message rejected because of unacceptable content	message	98	rejected	64	because	20	of	39	unacceptable	2	content	11
 phrase	57	our email server thinks this email is spam	our	9	email	48	server	33	think	1	this	68	email	48	is	92	spam	12
 phrase	57	probable spam	probable	1	spam	12
-phrase	57	related to content with spam-like characteristics	related	1	to	102	content	11	with	17	spam	12	like	2	characteristic	1
+phrase	57	related to content with spam-like characteristics	related	1	to	103	content	11	with	17	spam	12	like	2	characteristic	1
 phrase	57	spam detected	spam	12	detected	10
 phrase	57	spam not accepted	spam	12	not	107	accepted	12
 phrase	57	too much spam.	too	28	much	2	spam	12
-phrase	57	your email appears similar to spam we have received before	your	55	email	48	appear	2	similar	1	to	102	spam	12	we	8	have	23	received	7	before	3
+phrase	57	your email appears similar to spam we have received before	your	55	email	48	appear	2	similar	1	to	103	spam	12	we	8	have	23	received	7	before	3
 phrase	57	your email had spam-like header contents	your	55	email	48	had	3	spam	12	like	2	header	11	content	11
 phrase	57	your email is probably spam	your	55	email	48	is	92	probably	2	spam	12
 phrase	57	your message has been temporarily blocked by our filter	your	55	message	98	has	54	been	31	temporarily	14	blocked	31	by	35	our	9	filter	2
@@ -2482,8 +2484,8 @@ phrase	57	your message has triggered a spam block	your	55	message	98	has	54	trig
 phrase	57	your message failed several antispam checks	your	55	message	98	failed	19	several	1	antispam	1	check	8
 phrase	57	rejecting banned content	rejecting	1	banned	6	content	11
 phrase	57	email policy violation detected	email	48	policy	25	violation	4	detected	10
-phrase	57	message rejected due to content restrictions	message	98	rejected	64	due	24	to	102	content	11	restriction	2
-phrase	57	rejected due to content restrictions	rejected	64	due	24	to	102	content	11	restriction	2
+phrase	57	message rejected due to content restrictions	message	98	rejected	64	due	24	to	103	content	11	restriction	2
+phrase	57	rejected due to content restrictions	rejected	64	due	24	to	103	content	11	restriction	2
 phrase	57	spam message not queued	spam	12	message	98	not	107	queued	1
 phrase	58	a url contained in this message is blacklisted	a	61	url	2	contained	2	in	44	this	68	message	98	is	92	blacklisted	3
 phrase	58	a url contained in this message is blacklisted by	a	61	url	2	contained	2	in	44	this	68	message	98	is	92	blacklisted	3	by	35
@@ -2513,20 +2515,20 @@ phrase	62	dmarc policy violation	dmarc	9	policy	25	violation	4
 phrase	63	application-specific password required	application	2	specific	3	password	2	required	13
 phrase	63	invalidsecondfactor	invalidsecondfactor	1
 phrase	64	this message was blocked because it didn't pass dkim authentication	this	68	message	98	was	20	blocked	31	because	20	it	13	didnt	2	pass	7	dkim	10	authentication	17
-phrase	64	gmail requires bulk email senders to authenticate their email with dkim	gmail	9	require	12	bulk	4	email	48	sender	38	to	102	authenticate	6	their	6	email	48	with	17	dkim	10
+phrase	64	gmail requires bulk email senders to authenticate their email with dkim	gmail	9	require	12	bulk	4	email	48	sender	38	to	103	authenticate	6	their	6	email	48	with	17	dkim	10
 phrase	64	your email has been rate limited because dkim authentication didn't pass for this message	your	55	email	48	has	54	been	31	rate	12	limited	7	because	20	dkim	10	authentication	17	didnt	2	pass	7	for	69	this	68	message	98
 phrase	64	dkim authentication didn't pass for this message	dkim	10	authentication	17	didnt	2	pass	7	for	69	this	68	message	98
 phrase	64	authenticate their email with dkim	authenticate	6	their	6	email	48	with	17	dkim	10
-phrase	64	senders to authenticate with dkim	sender	38	to	102	authenticate	6	with	17	dkim	10
+phrase	64	senders to authenticate with dkim	sender	38	to	103	authenticate	6	with	17	dkim	10
 phrase	64	it didn't pass dkim authentication	it	13	didnt	2	pass	7	dkim	10	authentication	17
 phrase	64	blocked because dkim does not pass	blocked	31	because	20	dkim	10	does	22	not	107	pass	7
 phrase	65	this message was blocked because it didn't pass spf authentication	this	68	message	98	was	20	blocked	31	because	20	it	13	didnt	2	pass	7	spf	14	authentication	17
 phrase	65	your email has been rate limited because spf authentication didn't pass for this message	your	55	email	48	has	54	been	31	rate	12	limited	7	because	20	spf	14	authentication	17	didnt	2	pass	7	for	69	this	68	message	98
 phrase	65	spf authentication didn't pass for this message	spf	14	authentication	17	didnt	2	pass	7	for	69	this	68	message	98
 phrase	65	authenticate their email with spf	authenticate	6	their	6	email	48	with	17	spf	14
-phrase	65	senders to authenticate with spf	sender	38	to	102	authenticate	6	with	17	spf	14
+phrase	65	senders to authenticate with spf	sender	38	to	103	authenticate	6	with	17	spf	14
 phrase	65	it didn't pass spf authentication	it	13	didnt	2	pass	7	spf	14	authentication	17
-phrase	65	gmail requires bulk email senders to authenticate their email with spf	gmail	9	require	12	bulk	4	email	48	sender	38	to	102	authenticate	6	their	6	email	48	with	17	spf	14
+phrase	65	gmail requires bulk email senders to authenticate their email with spf	gmail	9	require	12	bulk	4	email	48	sender	38	to	103	authenticate	6	their	6	email	48	with	17	spf	14
 phrase	65	rate limited because spf	rate	12	limited	7	because	20	spf	14
 phrase	66	isn't aligned with either the authenticated spf or dkim organizational domain	isnt	6	aligned	1	with	17	either	4	the	88	authenticated	5	spf	14	or	44	dkim	10	organizational	2	domain	48
 phrase	66	aligned with either the authenticated spf or dkim	aligned	1	with	17	either	4	the	88	authenticated	5	spf	14	or	44	dkim	10
@@ -2535,22 +2537,22 @@ phrase	66	rate limited because the from: header	rate	12	limited	7	because	20	the
 phrase	66	blocked because the from: header	blocked	31	because	20	the	88	from	43	header	11
 phrase	67	but temporary dns failures prevent authentication	but	7	temporary	6	dns	18	failure	13	prevent	2	authentication	17
 phrase	67	temporary dns failures prevent authentication	temporary	6	dns	18	failure	13	prevent	2	authentication	17
-phrase	67	is not accepted due to domain's dmarc policy, but temporary dns failures	is	92	not	107	accepted	12	due	24	to	102	domain	48	dmarc	9	policy	25	but	7	temporary	6	dns	18	failure	13
-phrase	68	unauthenticated email from {domain} is not accepted due to domain's dmarc policy	unauthenticated	5	email	48	from	43	{host}	0	is	92	not	107	accepted	12	due	24	to	102	domain	48	dmarc	9	policy	25
-phrase	68	is not accepted due to domain's dmarc policy	is	92	not	107	accepted	12	due	24	to	102	domain	48	dmarc	9	policy	25
+phrase	67	is not accepted due to domain's dmarc policy, but temporary dns failures	is	92	not	107	accepted	12	due	24	to	103	domain	48	dmarc	9	policy	25	but	7	temporary	6	dns	18	failure	13
+phrase	68	unauthenticated email from {domain} is not accepted due to domain's dmarc policy	unauthenticated	5	email	48	from	43	{host}	0	is	92	not	107	accepted	12	due	24	to	103	domain	48	dmarc	9	policy	25
+phrase	68	is not accepted due to domain's dmarc policy	is	92	not	107	accepted	12	due	24	to	103	domain	48	dmarc	9	policy	25
 phrase	68	domain's dmarc policy	domain	48	dmarc	9	policy	25
 phrase	68	please contact the administrator of {domain} domain	please	31	contact	8	the	88	administrator	2	of	39	{host}	0	domain	48
 phrase	68	dmarcrejection	dmarcrejection	1
-phrase	68	to learn about the dmarc initiative	to	102	learn	1	about	2	the	88	dmarc	9	initiative	1
+phrase	68	to learn about the dmarc initiative	to	103	learn	1	about	2	the	88	dmarc	9	initiative	1
 phrase	69	doesn't have a dmarc record	doesnt	6	have	23	a	61	dmarc	9	record	20
 phrase	69	the dmarc record doesn't specify a dmarc policy	the	88	dmarc	9	record	20	doesnt	6	specify	1	a	61	dmarc	9	policy	25
-phrase	69	add a dmarc record to their sending domain	add	1	a	61	dmarc	9	record	20	to	102	their	6	sending	24	domain	48
-phrase	69	gmail requires all bulk email senders to add a dmarc record	gmail	9	require	12	all	13	bulk	4	email	48	sender	38	to	102	add	1	a	61	dmarc	9	record	20
+phrase	69	add a dmarc record to their sending domain	add	1	a	61	dmarc	9	record	20	to	103	their	6	sending	24	domain	48
+phrase	69	gmail requires all bulk email senders to add a dmarc record	gmail	9	require	12	all	13	bulk	4	email	48	sender	38	to	103	add	1	a	61	dmarc	9	record	20
 phrase	70	does not meet ipv6 sending guidelines regarding ptr records and authentication	does	22	not	107	meet	3	ipv6	3	sending	24	guideline	2	regarding	1	ptr	6	record	20	and	20	authentication	17
 phrase	70	ipv6 sending guidelines regarding ptr records	ipv6	3	sending	24	guideline	2	regarding	1	ptr	6	record	20
 phrase	70	ipv6autherror	ipv6autherror	1
 phrase	70	ipv6_authentication_error	ipv6_authentication_error	1
-phrase	71	does not have a ptr record setup, or the corresponding forward dns entry does not point to the sending ip. as a policy, gmail does not accept messages from ips with missing ptr records	does	22	not	107	have	23	a	61	ptr	6	record	20	setup	1	or	44	the	88	corresponding	1	forward	3	dns	18	entry	4	does	22	not	107	point	3	to	102	the	88	sending	24	ip	35	as	15	a	61	policy	25	gmail	9	does	22	not	107	accept	13	message	98	from	43	ips	3	with	17	missing	4	ptr	6	record	20
+phrase	71	does not have a ptr record setup, or the corresponding forward dns entry does not point to the sending ip. as a policy, gmail does not accept messages from ips with missing ptr records	does	22	not	107	have	23	a	61	ptr	6	record	20	setup	1	or	44	the	88	corresponding	1	forward	3	dns	18	entry	4	does	22	not	107	point	3	to	103	the	88	sending	24	ip	35	as	15	a	61	policy	25	gmail	9	does	22	not	107	accept	13	message	98	from	43	ips	3	with	17	missing	4	ptr	6	record	20
 phrase	71	does not have a ptr record	does	22	not	107	have	23	a	61	ptr	6	record	20
 phrase	71	doesn't have a ptr record	doesnt	6	have	23	a	61	ptr	6	record	20
 phrase	71	gmail does not accept messages from ips with missing ptr records	gmail	9	does	22	not	107	accept	13	message	98	from	43	ips	3	with	17	missing	4	ptr	6	record	20
@@ -2558,7 +2560,7 @@ phrase	71	with missing ptr records	with	17	missing	4	ptr	6	record	20
 phrase	71	ptr record setup	ptr	6	record	20	setup	1
 phrase	71	does not match the ip address of the hostname specified in the pointer (ptr) record	does	22	not	107	match	4	the	88	ip	35	address	62	of	39	the	88	hostname	5	specified	2	in	44	the	88	pointer	1	ptr	6	record	20
 phrase	71	gmail requires that sending ip addresses have a ptr record	gmail	9	require	12	that	23	sending	24	ip	35	addresse	10	have	23	a	61	ptr	6	record	20
-phrase	71	the corresponding forward dns entry does not point to the sending ip	the	88	corresponding	1	forward	3	dns	18	entry	4	does	22	not	107	point	3	to	102	the	88	sending	24	ip	35
+phrase	71	the corresponding forward dns entry does not point to the sending ip	the	88	corresponding	1	forward	3	dns	18	entry	4	does	22	not	107	point	3	to	103	the	88	sending	24	ip	35
 phrase	72	have a ptr record, or the ptr record's forward dns entry doesn't match	have	23	a	61	ptr	6	record	20	or	44	the	88	ptr	6	record	20	forward	3	dns	18	entry	4	doesnt	6	match	4
 phrase	72	the ptr record's forward dns entry doesn't match the sending ip address	the	88	ptr	6	record	20	forward	3	dns	18	entry	4	doesnt	6	match	4	the	88	sending	24	ip	35	address	62
 phrase	72	ptr record's forward dns entry	ptr	6	record	20	forward	3	dns	18	entry	4
@@ -2567,23 +2569,23 @@ phrase	73	username and password not accepted	username	1	and	20	password	2	not	10
 phrase	73	badcredentials	badcredential	1
 phrase	74	has an spf record with a hard fail policy	has	54	an	15	spf	14	record	20	with	17	a	61	hard	3	fail	5	policy	25
 phrase	74	hard fail policy (-all)	hard	3	fail	5	policy	25	all	13
-phrase	74	but it fails to pass spf checks with the ip	but	7	it	13	fail	5	to	102	pass	7	spf	14	check	8	with	17	the	88	ip	35
-phrase	74	fails to pass spf checks for an spf record with a hard fail policy	fail	5	to	102	pass	7	spf	14	check	8	for	69	an	15	spf	14	record	20	with	17	a	61	hard	3	fail	5	policy	25
+phrase	74	but it fails to pass spf checks with the ip	but	7	it	13	fail	5	to	103	pass	7	spf	14	check	8	with	17	the	88	ip	35
+phrase	74	fails to pass spf checks for an spf record with a hard fail policy	fail	5	to	103	pass	7	spf	14	check	8	for	69	an	15	spf	14	record	20	with	17	a	61	hard	3	fail	5	policy	25
 phrase	74	the mail from domain {domain} has an spf record with a hard fail policy	the	88	mail	62	from	43	domain	48	{host}	0	has	54	an	15	spf	14	record	20	with	17	a	61	hard	3	fail	5	policy	25
 phrase	75	the spf record of the sending domain has one or more suspicious entries	the	88	spf	14	record	20	of	39	the	88	sending	24	domain	48	has	54	one	7	or	44	more	9	suspiciou	4	entrie	1
 phrase	75	spf record of the sending domain has one or more suspicious entries	spf	14	record	20	of	39	the	88	sending	24	domain	48	has	54	one	7	or	44	more	9	suspiciou	4	entrie	1
 phrase	75	one or more suspicious entries	one	7	or	44	more	9	suspiciou	4	entrie	1
-phrase	76	senders to use tls/ssl for smtp	sender	38	to	102	use	3	tls	8	ssl	1	for	69	smtp	16
-phrase	76	this message wasn't sent over a tls connection	this	68	message	98	wasnt	2	sent	13	over	7	a	61	tls	8	connection	20
+phrase	76	senders to use tls/ssl for smtp	sender	38	to	103	use	3	tls	8	ssl	1	for	69	smtp	16
+phrase	76	this message wasn't sent over a tls connection	this	68	message	98	wasnt	2	sent	14	over	7	a	61	tls	8	connection	20
 phrase	76	because you're not using a tls connection	because	20	youre	2	not	107	using	13	a	61	tls	8	connection	20
-phrase	76	wasn't sent over a tls connection	wasnt	2	sent	13	over	7	a	61	tls	8	connection	20
-phrase	76	gmail requires all bulk email senders to use tls/ssl	gmail	9	require	12	all	13	bulk	4	email	48	sender	38	to	102	use	3	tls	8	ssl	1
+phrase	76	wasn't sent over a tls connection	wasnt	2	sent	14	over	7	a	61	tls	8	connection	20
+phrase	76	gmail requires all bulk email senders to use tls/ssl	gmail	9	require	12	all	13	bulk	4	email	48	sender	38	to	103	use	3	tls	8	ssl	1
 phrase	77	too many login attempts, please try again later	too	28	many	19	login	1	attempt	4	please	31	try	21	again	17	later	15
 phrase	77	too many login attempts	too	28	many	19	login	1	attempt	4
-phrase	77	cannot authenticate due to a temporary system problem	cannot	13	authenticate	6	due	24	to	102	a	61	temporary	6	system	15	problem	7
+phrase	77	cannot authenticate due to a temporary system problem	cannot	13	authenticate	6	due	24	to	103	a	61	temporary	6	system	15	problem	7
 phrase	78	your email has been blocked because the sender is unauthenticated	your	55	email	48	has	54	been	31	blocked	31	because	20	the	88	sender	38	is	92	unauthenticated	5
 phrase	78	blocked because the sender is unauthenticated	blocked	31	because	20	the	88	sender	38	is	92	unauthenticated	5
-phrase	78	gmail requires all senders to authenticate with either spf or dkim	gmail	9	require	12	all	13	sender	38	to	102	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
+phrase	78	gmail requires all senders to authenticate with either spf or dkim	gmail	9	require	12	all	13	sender	38	to	103	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
 phrase	78	your email has been rate limited because it is unauthenticated	your	55	email	48	has	54	been	31	rate	12	limited	7	because	20	it	13	is	92	unauthenticated	5
 phrase	78	rate limited because it is unauthenticated	rate	12	limited	7	because	20	it	13	is	92	unauthenticated	5
 phrase	78	authentication results: dkim = did not pass spf	authentication	17	result	1	dkim	10	did	9	not	107	pass	7	spf	14
@@ -2592,8 +2594,8 @@ phrase	79	please log in through your web browser	please	31	log	1	in	44	through	3
 phrase	79	please log in with your web browser and then try again	please	31	log	1	in	44	with	17	your	55	web	1	browser	1	and	20	then	1	try	21	again	17
 phrase	79	webloginrequired	webloginrequired	1
 phrase	79	accounts.google.com/signin/continue	accounts.google.com	1	signin	1	continue	3
-phrase	80	tls required for rcpt domain	tls	8	required	13	for	69	rcpt	2	domain	48
-phrase	80	tls required for rcpt domain, closing connection	tls	8	required	13	for	69	rcpt	2	domain	48	closing	5	connection	20
+phrase	80	tls required for rcpt domain	tls	8	required	13	for	69	rcpt	3	domain	48
+phrase	80	tls required for rcpt domain, closing connection	tls	8	required	13	for	69	rcpt	3	domain	48	closing	5	connection	20
 phrase	81	bad dns ptr resource record	bad	10	dns	18	ptr	6	resource	4	record	20
 phrase	81	web.de/email/senderguidelines	web.de	1	email	48	senderguideline	1
 phrase	81	invalid dns ptr resource record	invalid	25	dns	18	ptr	6	resource	4	record	20
@@ -2614,14 +2616,14 @@ phrase	84	helo command rejected: invalid ip address	helo	6	command	10	rejected	6
 phrase	85	helo command rejected: need fully-qualified hostname	helo	6	command	10	rejected	64	need	6	fully	3	qualified	3	hostname	5
 phrase	85	need fully-qualified hostname	need	6	fully	3	qualified	3	hostname	5
 phrase	85	helo/ehlo requires domain address	helo	6	ehlo	4	require	12	domain	48	address	62
-phrase	86	your message was rejected due to {domain} dmarc policy	your	55	message	98	was	20	rejected	64	due	24	to	102	{host}	0	dmarc	9	policy	25
-phrase	86	was rejected due to {domain} dmarc policy	was	20	rejected	64	due	24	to	102	{host}	0	dmarc	9	policy	25
+phrase	86	your message was rejected due to {domain} dmarc policy	your	55	message	98	was	20	rejected	64	due	24	to	103	{host}	0	dmarc	9	policy	25
+phrase	86	was rejected due to {domain} dmarc policy	was	20	rejected	64	due	24	to	103	{host}	0	dmarc	9	policy	25
 phrase	87	[hme1] this message was blocked for failing both spf and dkim	hme1	1	this	68	message	98	was	20	blocked	31	for	69	failing	2	both	1	spf	14	and	20	dkim	10
 phrase	87	blocked for failing both spf and dkim	blocked	31	for	69	failing	2	both	1	spf	14	and	20	dkim	10
 phrase	87	failing both spf and dkim	failing	2	both	1	spf	14	and	20	dkim	10
 phrase	88	access denied, bad helo	access	24	denied	26	bad	10	helo	6
-phrase	89	client was not authenticated to send anonymous mail during mail from	client	20	was	20	not	107	authenticated	5	to	102	send	18	anonymou	1	mail	62	during	1	mail	62	from	43
-phrase	89	client not authenticated to send mail	client	20	not	107	authenticated	5	to	102	send	18	mail	62
+phrase	89	client was not authenticated to send anonymous mail during mail from	client	20	was	20	not	107	authenticated	5	to	103	send	18	anonymou	1	mail	62	during	1	mail	62	from	43
+phrase	89	client not authenticated to send mail	client	20	not	107	authenticated	5	to	103	send	18	mail	62
 phrase	89	5.7.57 client not authenticated	client	20	not	107	authenticated	5
 phrase	89	the smtp server requires a secure connection or the client was not authenticated	the	88	smtp	16	server	33	require	12	a	61	secure	1	connection	20	or	44	the	88	client	20	was	20	not	107	authenticated	5
 phrase	89	5.7.57 smtp; client was not authenticated	smtp	16	client	20	was	20	not	107	authenticated	5
@@ -2629,7 +2631,7 @@ phrase	90	tlsa-invalid: the domain failed dane validation	tlsa	2	invalid	25	the	
 phrase	90	dnssec-invalid: destination domain returned invalid dnssec records	dnssec	1	invalid	25	destination	9	domain	48	returned	4	invalid	25	dnssec	1	record	20
 phrase	90	certificate-host-mismatch: remote certificate must have a common name or subject alternative name matching the hostname	certificate	2	host	37	mismatch	2	remote	7	certificate	2	must	12	have	23	a	61	common	1	name	20	or	44	subject	2	alternative	1	name	20	matching	1	the	88	hostname	5
 phrase	90	certificate-expired: destination mail server's certificate is expired	certificate	2	expired	7	destination	9	mail	62	server	33	certificate	2	is	92	expired	7
-phrase	90	starttls-not-supported: destination mail server must support tls to receive mail	starttl	4	not	107	supported	4	destination	9	mail	62	server	33	must	12	support	5	tls	8	to	102	receive	7	mail	62
+phrase	90	starttls-not-supported: destination mail server must support tls to receive mail	starttl	4	not	107	supported	4	destination	9	mail	62	server	33	must	12	support	5	tls	8	to	103	receive	7	mail	62
 phrase	90	failed dane validation	failed	19	dane	1	validation	6
 phrase	91	does not pass dmarc verification and has a dmarc policy of reject	does	22	not	107	pass	7	dmarc	9	verification	5	and	20	has	54	a	61	dmarc	9	policy	25	of	39	reject	4
 phrase	91	does not pass dmarc verification	does	22	not	107	pass	7	dmarc	9	verification	5
@@ -2638,18 +2640,18 @@ phrase	92	must have a reverse dns record	must	12	have	23	a	61	reverse	3	dns	18	r
 phrase	92	the sending ipv6 address {ip} must have a reverse dns record	the	88	sending	24	ipv6	3	address	62	{ip}	0	must	12	have	23	a	61	reverse	3	dns	18	record	20
 phrase	92	access denied, the sending ipv6 address	access	24	denied	26	the	88	sending	24	ipv6	3	address	62
 phrase	93	must pass either spf or dkim validation, this message is not signed	must	12	pass	7	either	4	spf	14	or	44	dkim	10	validation	6	this	68	message	98	is	92	not	107	signed	1
-phrase	93	a message sent over ipv6	a	61	message	98	sent	13	over	7	ipv6	3
+phrase	93	a message sent over ipv6	a	61	message	98	sent	14	over	7	ipv6	3
 phrase	93	must pass either spf or dkim validation	must	12	pass	7	either	4	spf	14	or	44	dkim	10	validation	6
 phrase	94	tls 1.0 and 1.1 are not supported	tls	8	{n}	0	and	20	{n}	0	are	18	not	107	supported	4
-phrase	94	please upgrade/update your client to support tls 1.2	please	31	upgrade	1	update	2	your	55	client	20	to	102	support	5	tls	8	{n}	0
-phrase	94	client to support tls 1.2	client	20	to	102	support	5	tls	8	{n}	0
+phrase	94	please upgrade/update your client to support tls 1.2	please	31	upgrade	1	update	2	your	55	client	20	to	103	support	5	tls	8	{n}	0
+phrase	94	client to support tls 1.2	client	20	to	103	support	5	tls	8	{n}	0
 phrase	94	aka.ms/smtp_auth_tls	aka.ms	1	smtp_auth_tls	1
 phrase	94	4.7.66 tls	tls	8
 phrase	95	smtpclientauthentication is disabled for the tenant	smtpclientauthentication	1	is	92	disabled	5	for	69	the	88	tenant	4
 phrase	95	smtpclientauthentication is disabled for the mailbox	smtpclientauthentication	1	is	92	disabled	5	for	69	the	88	mailbox	22
 phrase	95	smtpclientauthentication is disabled	smtpclientauthentication	1	is	92	disabled	5
 phrase	95	authentication unsuccessful, basic authentication is disabled	authentication	17	unsuccessful	2	basic	1	authentication	17	is	92	disabled	5
-phrase	95	the request did not meet the criteria to be authenticated successfully	the	88	request	4	did	9	not	107	meet	3	the	88	criteria	1	to	102	be	30	authenticated	5	successfully	3
+phrase	95	the request did not meet the criteria to be authenticated successfully	the	88	request	4	did	9	not	107	meet	3	the	88	criteria	1	to	103	be	30	authenticated	5	successfully	3
 phrase	95	535 5.7.3 authentication unsuccessful	authentication	17	unsuccessful	2
 phrase	95	authentication unsuccessful, the user credentials were incorrect	authentication	17	unsuccessful	2	the	88	user	35	credential	3	were	4	incorrect	2
 phrase	95	smtp_auth_disabled	smtp_auth_disabled	1
@@ -2668,12 +2670,12 @@ phrase	100	this route requires tls version 1.2 or greater	this	68	route	3	requir
 phrase	100	this route requires high-strength ciphers	this	68	route	3	require	12	high	2	strength	1	cipher	1
 phrase	100	route requires encryption	route	3	require	12	encryption	2
 phrase	101	tls is required, but was not offered by host	tls	8	is	92	required	13	but	7	was	20	not	107	offered	2	by	35	host	37
-phrase	101	tls is required, but host {host} refused to start tls	tls	8	is	92	required	13	but	7	host	37	{host}	0	refused	9	to	102	start	1	tls	8
-phrase	101	refused to start tls	refused	9	to	102	start	1	tls	8
+phrase	101	tls is required, but host {host} refused to start tls	tls	8	is	92	required	13	but	7	host	37	{host}	0	refused	9	to	103	start	1	tls	8
+phrase	101	refused to start tls	refused	9	to	103	start	1	tls	8
 phrase	101	tls is required, but our tls engine is unavailable	tls	8	is	92	required	13	but	7	our	9	tls	8	engine	1	is	92	unavailable	16
 phrase	101	a tls session is required, but the server did not offer tls support	a	61	tls	8	session	8	is	92	required	13	but	7	the	88	server	33	did	9	not	107	offer	1	tls	8	support	5
-phrase	101	a tls session is required, but an attempt to start tls failed	a	61	tls	8	session	8	is	92	required	13	but	7	an	15	attempt	4	to	102	start	1	tls	8	failed	19
-phrase	101	starttls is required to send mail	starttl	4	is	92	required	13	to	102	send	18	mail	62
+phrase	101	a tls session is required, but an attempt to start tls failed	a	61	tls	8	session	8	is	92	required	13	but	7	an	15	attempt	4	to	103	start	1	tls	8	failed	19
+phrase	101	starttls is required to send mail	starttl	4	is	92	required	13	to	103	send	18	mail	62
 phrase	102	doesn't meet the required authentication level	doesnt	6	meet	3	the	88	required	13	authentication	17	level	2
 phrase	102	does not meet the required authentication level	does	22	not	107	meet	3	the	88	required	13	authentication	17	level	2
 phrase	102	access denied, sending domain {domain} doesn't meet the required authentication level	access	24	denied	26	sending	24	domain	48	{host}	0	doesnt	6	meet	3	the	88	required	13	authentication	17	level	2
@@ -2687,7 +2689,7 @@ phrase	105	requiretls support required	requiretl	1	support	5	required	13
 phrase	105	requiretls	requiretl	1
 phrase	106	reverse dns validation failed	reverse	3	dns	18	validation	6	failed	19
 phrase	106	inconsistent/missing dns ptr record	inconsistent	1	missing	4	dns	18	ptr	6	record	20
-phrase	106	your reverse dns entry does not resolve to your ip	your	55	reverse	3	dns	18	entry	4	does	22	not	107	resolve	2	to	102	your	55	ip	35
+phrase	106	your reverse dns entry does not resolve to your ip	your	55	reverse	3	dns	18	entry	4	does	22	not	107	resolve	2	to	103	your	55	ip	35
 phrase	106	requires that all mail servers must have a ptr record	require	12	that	23	all	13	mail	62	server	33	must	12	have	23	a	61	ptr	6	record	20
 phrase	106	forward-confirmed reverse dns failed	forward	3	confirmed	1	reverse	3	dns	18	failed	19
 phrase	106	temporarily rejected. reverse dns for this ip failed	temporarily	14	rejected	64	reverse	3	dns	18	for	69	this	68	ip	35	failed	19
@@ -2712,15 +2714,15 @@ phrase	108	530 5.7.0 authentication required	authentication	17	required	13
 phrase	108	smtp authentication is required	smtp	16	authentication	17	is	92	required	13
 phrase	108	please turn on smtp authentication in your mail client	please	31	turn	1	on	20	smtp	16	authentication	17	in	44	your	55	mail	62	client	20
 phrase	108	unauthenticated senders not allowed	unauthenticated	5	sender	38	not	107	allowed	27
-phrase	108	you are not authorized to send mail, authentication is required	you	23	are	18	not	107	authorized	5	to	102	send	18	mail	62	authentication	17	is	92	required	13
+phrase	108	you are not authorized to send mail, authentication is required	you	23	are	18	not	107	authorized	5	to	103	send	18	mail	62	authentication	17	is	92	required	13
 phrase	108	authentication turned on in your email client	authentication	17	turned	1	on	20	in	44	your	55	email	48	client	20
-phrase	109	message rejected due to: spf fail - not authorized	message	98	rejected	64	due	24	to	102	spf	14	fail	5	not	107	authorized	5
+phrase	109	message rejected due to: spf fail - not authorized	message	98	rejected	64	due	24	to	103	spf	14	fail	5	not	107	authorized	5
 phrase	109	spf fail - not authorized	spf	14	fail	5	not	107	authorized	5
 phrase	109	www.openspf.net/why	www.openspf.net	1	why	1
-phrase	109	is not allowed to send mail from	is	92	not	107	allowed	27	to	102	send	18	mail	62	from	43
+phrase	109	is not allowed to send mail from	is	92	not	107	allowed	27	to	103	send	18	mail	62	from	43
 phrase	109	spf check failed	spf	14	check	8	failed	19
 phrase	109	spf unauthorized mail is prohibited	spf	14	unauthorized	1	mail	62	is	92	prohibited	6
-phrase	109	reject due to spf policy	reject	4	due	24	to	102	spf	14	policy	25
+phrase	109	reject due to spf policy	reject	4	due	24	to	103	spf	14	policy	25
 phrase	109	the originating ip of the message is not permitted by the domain owner	the	88	originating	2	ip	35	of	39	the	88	message	98	is	92	not	107	permitted	5	by	35	the	88	domain	48	owner	4
 phrase	109	5.7.23 spf validation failed	spf	14	validation	6	failed	19
 phrase	109	invalid spf record. inspect your spf settings, and try again	invalid	25	spf	14	record	20	inspect	1	your	55	spf	14	setting	3	and	20	try	21	again	17
@@ -2728,7 +2730,7 @@ phrase	109	inspect your spf settings	inspect	1	your	55	spf	14	setting	3
 phrase	109	ib508	ib508	1
 phrase	109	spf.pobox.com/why.html	spf.pobox.com	1	why.html	1
 phrase	110	spf permanent error	spf	14	permanent	2	error	27
-phrase	110	message rejected due to: spf permanent error	message	98	rejected	64	due	24	to	102	spf	14	permanent	2	error	27
+phrase	110	message rejected due to: spf permanent error	message	98	rejected	64	due	24	to	103	spf	14	permanent	2	error	27
 phrase	110	spf validation error	spf	14	validation	6	error	27
 phrase	110	too many dns lookups	too	28	many	19	dns	18	lookup	9
 phrase	110	two or more type txt spf records found	two	1	or	44	more	9	type	9	txt	1	spf	14	record	20	found	19
@@ -2744,12 +2746,12 @@ phrase	112	server certificate not verified	server	33	certificate	2	not	107	verif
 phrase	112	tlsa lookup error	tlsa	2	lookup	9	error	27
 phrase	112	certificate verification failed	certificate	2	verification	5	failed	19
 phrase	112	subjectmismatch	subjectmismatch	1
-phrase	112	cannot connect to remote server [message=subjectmismatch]	cannot	13	connect	7	to	102	remote	7	server	33	message	98	subjectmismatch	1
+phrase	112	cannot connect to remote server [message=subjectmismatch]	cannot	13	connect	7	to	103	remote	7	server	33	message	98	subjectmismatch	1
 phrase	113	554 5.7.9 message not accepted for policy reasons	message	98	not	107	accepted	12	for	69	policy	25	reason	5
 phrase	113	sln7253	sln7253	1
-phrase	114	yahoo requires all senders to authenticate with either spf or dkim	yahoo	2	require	12	all	13	sender	38	to	102	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
+phrase	114	yahoo requires all senders to authenticate with either spf or dkim	yahoo	2	require	12	all	13	sender	38	to	103	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
 phrase	114	this mail has been blocked because the sender is unauthenticated	this	68	mail	62	has	54	been	31	blocked	31	because	20	the	88	sender	38	is	92	unauthenticated	5
-phrase	114	requires all senders to authenticate with either spf or dkim	require	12	all	13	sender	38	to	102	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
+phrase	114	requires all senders to authenticate with either spf or dkim	require	12	all	13	sender	38	to	103	authenticate	6	with	17	either	4	spf	14	or	44	dkim	10
 phrase	115	(rtr:bl)	rtr	1	bl	1
 phrase	115	554rtrbl	554rtrbl	1
 phrase	115	(rly:b1)	rly	1	b1	1
@@ -2769,8 +2771,8 @@ phrase	116	b.barracudacentral.org	b.barracudacentral.org	1
 phrase	116	bbl.barracudacentral.com	bbl.barracudacentral.com	1
 phrase	116	www.barracudanetworks.com/reputation	www.barracudanetworks.com	1	reputation	10
 phrase	116	is in a black list at b.barracudacentral.org	is	92	in	44	a	61	black	4	list	17	at	13	b.barracudacentral.org	1
-phrase	117	rejected due to the sending mta's poor reputation	rejected	64	due	24	to	102	the	88	sending	24	mtas	1	poor	3	reputation	10
-phrase	117	your access to this mail system has been rejected	your	55	access	24	to	102	this	68	mail	62	system	15	has	54	been	31	rejected	64
+phrase	117	rejected due to the sending mta's poor reputation	rejected	64	due	24	to	103	the	88	sending	24	mtas	1	poor	3	reputation	10
+phrase	117	your access to this mail system has been rejected	your	55	access	24	to	103	this	68	mail	62	system	15	has	54	been	31	rejected	64
 phrase	117	sending mta's poor reputation	sending	24	mtas	1	poor	3	reputation	10
 phrase	117	please contact the intended recipient via alternate means	please	31	contact	8	the	88	intended	1	recipient	63	via	3	alternate	1	mean	1
 phrase	118	found on one or more dnsbls	found	19	on	20	one	7	or	44	more	9	dnsbl	1
@@ -2800,22 +2802,22 @@ phrase	120	we do not accept mail from dynamic ips	we	8	do	6	not	107	accept	13	ma
 phrase	121	is blocked by earthlink	is	92	blocked	31	by	35	earthlink	1
 phrase	121	ip {ip} is blocked by earthlink	ip	35	{ip}	0	is	92	blocked	31	by	35	earthlink	1
 phrase	121	earthlink.net/block	earthlink.net	1	block	12
-phrase	121	go to earthlink.net/block for details	go	1	to	102	earthlink.net	1	block	12	for	69	detail	2
+phrase	121	go to earthlink.net/block for details	go	1	to	103	earthlink.net	1	block	12	for	69	detail	2
 phrase	122	too many spams from your ip	too	28	many	19	spam	12	from	43	your	55	ip	35
 phrase	122	too many spams from your ip ({ip}), please visit http://postmaster.free.fr/	too	28	many	19	spam	12	from	43	your	55	ip	35	{ip}	0	please	31	visit	3	http	6	postmaster.free.fr	1
 phrase	122	postmaster.free.fr	postmaster.free.fr	1
-phrase	123	the ip you're using to send mail is not authorized to send email directly to our servers	the	88	ip	35	youre	2	using	13	to	102	send	18	mail	62	is	92	not	107	authorized	5	to	102	send	18	email	48	directly	1	to	102	our	9	server	33
-phrase	123	is not authorized to send email directly to our servers	is	92	not	107	authorized	5	to	102	send	18	email	48	directly	1	to	102	our	9	server	33
-phrase	123	the ip you're using to send email is not authorized	the	88	ip	35	youre	2	using	13	to	102	send	18	email	48	is	92	not	107	authorized	5
+phrase	123	the ip you're using to send mail is not authorized to send email directly to our servers	the	88	ip	35	youre	2	using	13	to	103	send	18	mail	62	is	92	not	107	authorized	5	to	103	send	18	email	48	directly	1	to	103	our	9	server	33
+phrase	123	is not authorized to send email directly to our servers	is	92	not	107	authorized	5	to	103	send	18	email	48	directly	1	to	103	our	9	server	33
+phrase	123	the ip you're using to send email is not authorized	the	88	ip	35	youre	2	using	13	to	103	send	18	email	48	is	92	not	107	authorized	5
 phrase	123	use the smtp relay at your service provider instead	use	3	the	88	smtp	16	relay	16	at	13	your	55	service	21	provider	2	instead	1
 phrase	123	notauthorizederror	notauthorizederror	1
 phrase	124	very low reputation of the sending domain	very	2	low	2	reputation	10	of	39	the	88	sending	24	domain	48
-phrase	124	due to the very low reputation of the sending domain	due	24	to	102	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	domain	48
-phrase	124	likely suspicious due to the very low reputation of the sending domain	likely	3	suspiciou	4	due	24	to	102	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	domain	48
+phrase	124	due to the very low reputation of the sending domain	due	24	to	103	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	domain	48
+phrase	124	likely suspicious due to the very low reputation of the sending domain	likely	3	suspiciou	4	due	24	to	103	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	domain	48
 phrase	125	very low reputation of the sending ip address	very	2	low	2	reputation	10	of	39	the	88	sending	24	ip	35	address	62
-phrase	125	due to the very low reputation of the sending ip	due	24	to	102	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	ip	35
-phrase	125	this message is suspicious due to the very low reputation	this	68	message	98	is	92	suspiciou	4	due	24	to	102	the	88	very	2	low	2	reputation	10
-phrase	125	likely suspicious due to the very low reputation of the sending ip	likely	3	suspiciou	4	due	24	to	102	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	ip	35
+phrase	125	due to the very low reputation of the sending ip	due	24	to	103	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	ip	35
+phrase	125	this message is suspicious due to the very low reputation	this	68	message	98	is	92	suspiciou	4	due	24	to	103	the	88	very	2	low	2	reputation	10
+phrase	125	likely suspicious due to the very low reputation of the sending ip	likely	3	suspiciou	4	due	24	to	103	the	88	very	2	low	2	reputation	10	of	39	the	88	sending	24	ip	35
 phrase	126	an unusual rate of unsolicited mail	an	15	unusual	2	rate	12	of	39	unsolicited	3	mail	62
 phrase	126	an unusual rate of unsolicited email	an	15	unusual	2	rate	12	of	39	unsolicited	3	email	48
 phrase	126	unusual rate of unsolicited mail originating from your ip address	unusual	2	rate	12	of	39	unsolicited	3	mail	62	originating	2	from	43	your	55	ip	35	address	62
@@ -2830,10 +2832,10 @@ phrase	127	ip address is block listed	ip	35	address	62	is	92	block	12	listed	9
 phrase	127	ip address is black listed	ip	35	address	62	is	92	black	4	listed	9
 phrase	127	postmaster.gmx.net/en/case	postmaster.gmx.net	1	en	1	case	1
 phrase	127	postmaster.web.de/en/case	postmaster.web.de	1	en	1	case	1
-phrase	128	this ip has been temporarily blocked for attempting to send too many messages containing content judged to be spam	this	68	ip	35	has	54	been	31	temporarily	14	blocked	31	for	69	attempting	2	to	102	send	18	too	28	many	19	message	98	containing	3	content	11	judged	2	to	102	be	30	spam	12
-phrase	128	this ip has been blocked for the day, for attempting to send too many messages containing content judged to be spam	this	68	ip	35	has	54	been	31	blocked	31	for	69	the	88	day	4	for	69	attempting	2	to	102	send	18	too	28	many	19	message	98	containing	3	content	11	judged	2	to	102	be	30	spam	12
-phrase	128	this ip has been temporarily blocked for attempting to mail too many invalid recipients	this	68	ip	35	has	54	been	31	temporarily	14	blocked	31	for	69	attempting	2	to	102	mail	62	too	28	many	19	invalid	25	recipient	63
-phrase	128	this ip has been blocked for the day, for attempting to mail too many invalid recipients	this	68	ip	35	has	54	been	31	blocked	31	for	69	the	88	day	4	for	69	attempting	2	to	102	mail	62	too	28	many	19	invalid	25	recipient	63
+phrase	128	this ip has been temporarily blocked for attempting to send too many messages containing content judged to be spam	this	68	ip	35	has	54	been	31	temporarily	14	blocked	31	for	69	attempting	2	to	103	send	18	too	28	many	19	message	98	containing	3	content	11	judged	2	to	103	be	30	spam	12
+phrase	128	this ip has been blocked for the day, for attempting to send too many messages containing content judged to be spam	this	68	ip	35	has	54	been	31	blocked	31	for	69	the	88	day	4	for	69	attempting	2	to	103	send	18	too	28	many	19	message	98	containing	3	content	11	judged	2	to	103	be	30	spam	12
+phrase	128	this ip has been temporarily blocked for attempting to mail too many invalid recipients	this	68	ip	35	has	54	been	31	temporarily	14	blocked	31	for	69	attempting	2	to	103	mail	62	too	28	many	19	invalid	25	recipient	63
+phrase	128	this ip has been blocked for the day, for attempting to mail too many invalid recipients	this	68	ip	35	has	54	been	31	blocked	31	for	69	the	88	day	4	for	69	attempting	2	to	103	mail	62	too	28	many	19	invalid	25	recipient	63
 phrase	128	ib110	ib110	1
 phrase	128	ib111	ib111	1
 phrase	128	ib112	ib112	1
@@ -2846,9 +2848,9 @@ phrase	128	ib106	ib106	1
 phrase	128	this ip address is listed on the spamhaus block list (sbl)	this	68	ip	35	address	62	is	92	listed	9	on	20	the	88	spamhau	4	block	12	list	17	sbl	2
 phrase	128	this ip address is listed on the exploits block list (xbl)	this	68	ip	35	address	62	is	92	listed	9	on	20	the	88	exploit	1	block	12	list	17	xbl	2
 phrase	128	this ip address is listed on the policy block list (pbl)	this	68	ip	35	address	62	is	92	listed	9	on	20	the	88	policy	25	block	12	list	17	pbl	2
-phrase	129	[cs01] message rejected due to local policy	cs01	1	message	98	rejected	64	due	24	to	102	local	10	policy	25
-phrase	129	[hm08] message rejected due to local policy	hm08	1	message	98	rejected	64	due	24	to	102	local	10	policy	25
-phrase	129	message rejected due to local policy	message	98	rejected	64	due	24	to	102	local	10	policy	25
+phrase	129	[cs01] message rejected due to local policy	cs01	1	message	98	rejected	64	due	24	to	103	local	10	policy	25
+phrase	129	[hm08] message rejected due to local policy	hm08	1	message	98	rejected	64	due	24	to	103	local	10	policy	25
+phrase	129	message rejected due to local policy	message	98	rejected	64	due	24	to	103	local	10	policy	25
 phrase	129	[cs01]	cs01	1
 phrase	129	[hm08]	hm08	1
 phrase	130	esmtp not accepting connections	esmtp	1	not	107	accepting	4	connection	20
@@ -2862,14 +2864,14 @@ phrase	132	banned sender[{ip}]	banned	6	sender	38	{ip}	0
 phrase	132	delist@messaging.microsoft.com	{email}	0
 phrase	133	access denied, banned sending ip	access	24	denied	26	banned	6	sending	24	ip	35
 phrase	133	banned sending ip	banned	6	sending	24	ip	35
-phrase	133	to request removal from this list please visit https://sender.office.com	to	102	request	4	removal	1	from	43	this	68	list	17	please	31	visit	3	http	6	sender.office.com	1
+phrase	133	to request removal from this list please visit https://sender.office.com	to	103	request	4	removal	1	from	43	this	68	list	17	please	31	visit	3	http	6	sender.office.com	1
 phrase	133	sender.office.com	sender.office.com	1
 phrase	134	using customer block list	using	13	customer	3	block	12	list	17
 phrase	134	blocked by {domain} using customer block list	blocked	31	by	35	{host}	0	using	13	customer	3	block	12	list	17
 phrase	134	access denied, rejected by recipient	access	24	denied	26	rejected	64	by	35	recipient	63
 phrase	134	client host [{ip}] blocked by	client	20	host	37	{ip}	0	blocked	31	by	35
-phrase	135	has been temporarily rate limited due to ip reputation	has	54	been	31	temporarily	14	rate	12	limited	7	due	24	to	102	ip	35	reputation	10
-phrase	135	temporarily rate limited due to ip reputation	temporarily	14	rate	12	limited	7	due	24	to	102	ip	35	reputation	10
+phrase	135	has been temporarily rate limited due to ip reputation	has	54	been	31	temporarily	14	rate	12	limited	7	due	24	to	103	ip	35	reputation	10
+phrase	135	temporarily rate limited due to ip reputation	temporarily	14	rate	12	limited	7	due	24	to	103	ip	35	reputation	10
 phrase	135	(s775)	s775	1
 phrase	136	access denied, please try again later	access	24	denied	26	please	31	try	21	again	17	later	15
 phrase	137	local ct ip reputation - (reject)	local	10	ct	1	ip	35	reputation	10	reject	4
@@ -2898,7 +2900,7 @@ phrase	141	please contact your internet service provider since part of their net
 phrase	141	(s3150)	s3150	1
 phrase	141	(s3140)	s3140	1
 phrase	141	(as3140)	as3140	1
-phrase	141	weren't sent. please contact your internet service provider	werent	4	sent	13	please	31	contact	8	your	55	internet	2	service	21	provider	2
+phrase	141	weren't sent. please contact your internet service provider	werent	4	sent	14	please	31	contact	8	your	55	internet	2	service	21	provider	2
 phrase	142	<unknown[{ip}]>: client host rejected: access denied	unknown	14	{ip}	0	client	20	host	37	rejected	64	access	24	denied	26
 phrase	142	client host rejected: access denied	client	20	host	37	rejected	64	access	24	denied	26
 phrase	143	blocked - see https://ipcheck.proofpoint.com/?ip=	blocked	31	see	7	http	6	ipcheck.proofpoint.com	1	ip	35
@@ -2947,15 +2949,15 @@ phrase	149	www.spamhaus.org/sbl/query	www.spamhaus.org	3	sbl	2	query	4
 phrase	149	blocked using spamhaus	blocked	31	using	13	spamhau	4
 phrase	149	because the ip is in spamhaus's list	because	20	the	88	ip	35	is	92	in	44	spamhauss	1	list	17
 phrase	149	not accepted from ip addresses on spamhaus xbl	not	107	accepted	12	from	43	ip	35	addresse	10	on	20	spamhau	4	xbl	2
-phrase	149	rejected due to listing in spamhaus	rejected	64	due	24	to	102	listing	1	in	44	spamhau	4
+phrase	149	rejected due to listing in spamhaus	rejected	64	due	24	to	103	listing	1	in	44	spamhau	4
 phrase	149	[bl21]	bl21	1
 phrase	149	[bl23]	bl23	1
 phrase	149	connections will not be accepted from {ip}, because the ip is in spamhaus's list	connection	20	will	11	not	107	be	30	accepted	12	from	43	{ip}	0	because	20	the	88	ip	35	is	92	in	44	spamhauss	1	list	17
-phrase	150	a problem occurred. (ask your postmaster for help or to contact {email} to clarify.)	a	61	problem	7	occurred	1	ask	1	your	55	postmaster	1	for	69	help	1	or	44	to	102	contact	8	{email}	0	to	102	clarify	1
+phrase	150	a problem occurred. (ask your postmaster for help or to contact {email} to clarify.)	a	61	problem	7	occurred	1	ask	1	your	55	postmaster	1	for	69	help	1	or	44	to	103	contact	8	{email}	0	to	103	clarify	1
 phrase	150	ip={ip} - a problem occurred	ip	35	{ip}	0	a	61	problem	7	occurred	1
 phrase	150	a problem occurred. (ask your postmaster for help	a	61	problem	7	occurred	1	ask	1	your	55	postmaster	1	for	69	help	1
-phrase	150	ask your postmaster for help or to contact {email} to clarify	ask	1	your	55	postmaster	1	for	69	help	1	or	44	to	102	contact	8	{email}	0	to	102	clarify	1
-phrase	150	{email} to clarify	{email}	0	to	102	clarify	1
+phrase	150	ask your postmaster for help or to contact {email} to clarify	ask	1	your	55	postmaster	1	for	69	help	1	or	44	to	103	contact	8	{email}	0	to	103	clarify	1
+phrase	150	{email} to clarify	{email}	0	to	103	clarify	1
 phrase	151	has been blocked by trend micro email reputation service	has	54	been	31	blocked	31	by	35	trend	1	micro	1	email	48	reputation	10	service	21
 phrase	151	trend micro email reputation service	trend	1	micro	1	email	48	reputation	10	service	21
 phrase	151	ers.trendmicro.com	ers.trendmicro.com	1
@@ -2970,8 +2972,8 @@ phrase	152	uceprotect-level2	uceprotect	1	level2	1
 phrase	152	uceprotect-level3	uceprotect	1	level3	1
 phrase	152	www.uceprotect.net	www.uceprotect.net	1
 phrase	153	[tss04]	tss04	1
-phrase	153	temporarily deferred due to unexpected volume or user complaints	temporarily	14	deferred	10	due	24	to	102	unexpected	2	volume	2	or	44	user	35	complaint	5
-phrase	153	due to unexpected volume or user complaints	due	24	to	102	unexpected	2	volume	2	or	44	user	35	complaint	5
+phrase	153	temporarily deferred due to unexpected volume or user complaints	temporarily	14	deferred	10	due	24	to	103	unexpected	2	volume	2	or	44	user	35	complaint	5
+phrase	153	due to unexpected volume or user complaints	due	24	to	103	unexpected	2	volume	2	or	44	user	35	complaint	5
 phrase	154	[tss09]	tss09	1
 phrase	154	[tss11]	tss11	1
 phrase	154	will be permanently deferred	will	11	be	30	permanently	4	deferred	10
@@ -2982,9 +2984,9 @@ phrase	155	daily message quota exceeded	daily	6	message	98	quota	11	exceeded	33
 phrase	156	throttling failure: maximum sending rate exceeded	throttling	2	failure	13	maximum	10	sending	24	rate	12	exceeded	33
 phrase	156	maximum sending rate exceeded	maximum	10	sending	24	rate	12	exceeded	33
 phrase	156	throttling - maximum sending rate exceeded	throttling	2	maximum	10	sending	24	rate	12	exceeded	33
-phrase	157	deferred due to excessive volume	deferred	10	due	24	to	102	excessive	1	volume	2
-phrase	157	messages to {email} deferred due to excessive volume	message	98	to	102	{email}	0	deferred	10	due	24	to	102	excessive	1	volume	2
-phrase	157	due to excessive volume. try again later	due	24	to	102	excessive	1	volume	2	try	21	again	17	later	15
+phrase	157	deferred due to excessive volume	deferred	10	due	24	to	103	excessive	1	volume	2
+phrase	157	messages to {email} deferred due to excessive volume	message	98	to	103	{email}	0	deferred	10	due	24	to	103	excessive	1	volume	2
+phrase	157	due to excessive volume. try again later	due	24	to	103	excessive	1	volume	2	try	21	again	17	later	15
 phrase	157	excessive volume	excessive	1	volume	2
 phrase	158	has exceeded the max emails per hour	has	54	exceeded	33	the	88	max	5	email	48	per	13	hour	9
 phrase	158	domain {domain} has exceeded the max emails per hour	domain	48	{host}	0	has	54	exceeded	33	the	88	max	5	email	48	per	13	hour	9
@@ -3014,8 +3016,8 @@ phrase	162	daily user sending limit exceeded	daily	6	user	35	sending	24	limit	24
 phrase	162	daily user sending quota exceeded	daily	6	user	35	sending	24	quota	11	exceeded	33
 phrase	162	daily sending quota exceeded	daily	6	sending	24	quota	11	exceeded	33
 phrase	162	you have reached a limit for sending mail	you	23	have	23	reached	6	a	61	limit	24	for	69	sending	24	mail	62
-phrase	163	the user you are trying to contact is receiving mail too quickly	the	88	user	35	you	23	are	18	trying	4	to	102	contact	8	is	92	receiving	6	mail	62	too	28	quickly	2
-phrase	163	trying to contact is receiving mail too quickly	trying	4	to	102	contact	8	is	92	receiving	6	mail	62	too	28	quickly	2
+phrase	163	the user you are trying to contact is receiving mail too quickly	the	88	user	35	you	23	are	18	trying	4	to	103	contact	8	is	92	receiving	6	mail	62	too	28	quickly	2
+phrase	163	trying to contact is receiving mail too quickly	trying	4	to	103	contact	8	is	92	receiving	6	mail	62	too	28	quickly	2
 phrase	163	receiving mail at a rate that prevents additional messages from being delivered	receiving	6	mail	62	at	13	a	61	rate	12	that	23	prevent	2	additional	1	message	98	from	43	being	5	delivered	8
 phrase	163	rate that prevents additional messages from being delivered	rate	12	that	23	prevent	2	additional	1	message	98	from	43	being	5	delivered	8
 phrase	163	please resend your message at a later time	please	31	resend	2	your	55	message	98	at	13	a	61	later	15	time	7
@@ -3030,11 +3032,11 @@ phrase	166	too many sessions from this ip. lower the number of concurrent sessio
 phrase	166	lower the number of concurrent sessions	lower	1	the	88	number	6	of	39	concurrent	3	session	8
 phrase	166	ib007	ib007	1
 phrase	166	ib101	ib101	1
-phrase	166	this ip has sent too many messages this hour	this	68	ip	35	has	54	sent	13	too	28	many	19	message	98	this	68	hour	9
+phrase	166	this ip has sent too many messages this hour	this	68	ip	35	has	54	sent	14	too	28	many	19	message	98	this	68	hour	9
 phrase	166	ib504	ib504	1
 phrase	166	this message has exceeded the max number of messages per session	this	68	message	98	has	54	exceeded	33	the	88	max	5	number	6	of	39	message	98	per	13	session	8
 phrase	166	ib510	ib510	1
-phrase	166	this ip has sent too many to too many recipients this hour	this	68	ip	35	has	54	sent	13	too	28	many	19	to	102	too	28	many	19	recipient	63	this	68	hour	9
+phrase	166	this ip has sent too many to too many recipients this hour	this	68	ip	35	has	54	sent	14	too	28	many	19	to	103	too	28	many	19	recipient	63	this	68	hour	9
 phrase	166	ib607	ib607	1
 phrase	166	this message contains too many recipients. reduce the number of recipients and retry	this	68	message	98	contain	7	too	28	many	19	recipient	63	reduce	1	the	88	number	6	of	39	recipient	63	and	20	retry	4
 phrase	166	ib605	ib605	1
@@ -3046,7 +3048,7 @@ phrase	167	peak smtp relay limit exceeded for customer	peak	1	smtp	16	relay	16	l
 phrase	167	smtp relay limit exceeded	smtp	16	relay	16	limit	24	exceeded	33
 phrase	168	greylisting in action, please come back later	greylisting	1	in	44	action	8	please	31	come	1	back	3	later	15
 phrase	168	greylisting in action, please come back in	greylisting	1	in	44	action	8	please	31	come	1	back	3	in	44
-phrase	168	is not yet authorized to deliver mail from	is	92	not	107	yet	4	authorized	5	to	102	deliver	8	mail	62	from	43
+phrase	168	is not yet authorized to deliver mail from	is	92	not	107	yet	4	authorized	5	to	103	deliver	8	mail	62	from	43
 phrase	168	greylisted for {n} seconds	greylisted	2	for	69	{n}	0	second	1
 phrase	168	greylisted, try again after some time	greylisted	2	try	21	again	17	after	5	some	3	time	7
 phrase	168	greylisted, please try again	greylisted	2	please	31	try	21	again	17
@@ -3056,7 +3058,7 @@ phrase	168	greylisted	greylisted	2
 phrase	168	recipient address rejected: try again later	recipient	63	address	62	rejected	64	try	21	again	17	later	15
 phrase	168	greylisted, please try again later	greylisted	2	please	31	try	21	again	17	later	15
 phrase	168	greylisting in effect	greylisting	1	in	44	effect	1
-phrase	168	temporarily deferred due to greylisting	temporarily	14	deferred	10	due	24	to	102	greylisting	1
+phrase	168	temporarily deferred due to greylisting	temporarily	14	deferred	10	due	24	to	103	greylisting	1
 phrase	169	has exceeded the maximum number of connections	has	54	exceeded	33	the	88	maximum	10	number	6	of	39	connection	20
 phrase	169	the maximum number of concurrent server connections has exceeded a limit	the	88	maximum	10	number	6	of	39	concurrent	3	server	33	connection	20	has	54	exceeded	33	a	61	limit	24
 phrase	169	the maximum number of concurrent connections has exceeded a limit, closing transmission channel	the	88	maximum	10	number	6	of	39	concurrent	3	connection	20	has	54	exceeded	33	a	61	limit	24	closing	5	transmission	2	channel	2
@@ -3065,7 +3067,7 @@ phrase	169	(s3115)	s3115	1
 phrase	169	too many connections from your host.	too	28	many	19	connection	20	from	43	your	55	host	37
 phrase	170	you've reached your daily limit for message recipients	youve	2	reached	6	your	55	daily	6	limit	24	for	69	message	98	recipient	63
 phrase	170	reached your daily limit for message recipients	reached	6	your	55	daily	6	limit	24	for	69	message	98	recipient	63
-phrase	170	your message can't be sent because you've reached your daily limit	your	55	message	98	cant	4	be	30	sent	13	because	20	youve	2	reached	6	your	55	daily	6	limit	24
+phrase	170	your message can't be sent because you've reached your daily limit	your	55	message	98	cant	4	be	30	sent	14	because	20	youve	2	reached	6	your	55	daily	6	limit	24
 phrase	171	the recipient has exceeded their limit for the number of messages they can receive per hour	the	88	recipient	63	has	54	exceeded	33	their	6	limit	24	for	69	the	88	number	6	of	39	message	98	they	1	can	4	receive	7	per	13	hour	9
 phrase	171	recipient's per hour message receive limit exceeded	recipient	63	per	13	hour	9	message	98	receive	7	limit	24	exceeded	33
 phrase	171	exceeded their limit for the number of messages they can receive per hour	exceeded	33	their	6	limit	24	for	69	the	88	number	6	of	39	message	98	they	1	can	4	receive	7	per	13	hour	9
@@ -3081,12 +3083,12 @@ phrase	174	submission quota exceeded	submission	1	quota	11	exceeded	33
 phrase	174	sender's submission quota was exceeded	sender	38	submission	1	quota	11	was	20	exceeded	33
 phrase	175	access denied, tenant has exceeded threshold	access	24	denied	26	tenant	4	has	54	exceeded	33	threshold	1
 phrase	175	tenant has exceeded threshold	tenant	4	has	54	exceeded	33	threshold	1
-phrase	176	your tenant exceeded its daily limit for sending email to external recipients	your	55	tenant	4	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	102	external	2	recipient	63
-phrase	176	your tenant has exceeded its daily limit for sending email to external recipients	your	55	tenant	4	has	54	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	102	external	2	recipient	63
+phrase	176	your tenant exceeded its daily limit for sending email to external recipients	your	55	tenant	4	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	103	external	2	recipient	63
+phrase	176	your tenant has exceeded its daily limit for sending email to external recipients	your	55	tenant	4	has	54	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	103	external	2	recipient	63
 phrase	176	tenant external recipient rate limit	tenant	4	external	2	recipient	63	rate	12	limit	24
 phrase	177	access denied, traffic not accepted from this ip	access	24	denied	26	traffic	1	not	107	accepted	12	from	43	this	68	ip	35
 phrase	177	traffic not accepted from this ip	traffic	1	not	107	accepted	12	from	43	this	68	ip	35
-phrase	178	your trial tenant has exceeded its daily limit for sending email to external recipients	your	55	trial	1	tenant	4	has	54	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	102	external	2	recipient	63
+phrase	178	your trial tenant has exceeded its daily limit for sending email to external recipients	your	55	trial	1	tenant	4	has	54	exceeded	33	its	7	daily	6	limit	24	for	69	sending	24	email	48	to	103	external	2	recipient	63
 phrase	178	trial tenant has exceeded its daily limit	trial	1	tenant	4	has	54	exceeded	33	its	7	daily	6	limit	24
 phrase	179	internal resource temporarily unavailable	internal	1	resource	4	temporarily	14	unavailable	16
 phrase	179	internal resources are temporarily unavailable	internal	1	resource	4	are	18	temporarily	14	unavailable	16
@@ -3094,11 +3096,11 @@ phrase	179	internal resource temporarily unavailable - https://community.mimecas
 phrase	180	421 rp-001	{n}	0	rp	1	{n}	0
 phrase	180	421 rp-002	{n}	0	rp	1	{n}	0
 phrase	180	421 rp-003	{n}	0	rp	1	{n}	0
-phrase	180	we have limits for how many messages can be sent per hour and per day	we	8	have	23	limit	24	for	69	how	1	many	19	message	98	can	4	be	30	sent	13	per	13	hour	9	and	20	per	13	day	4
+phrase	180	we have limits for how many messages can be sent per hour and per day	we	8	have	23	limit	24	for	69	how	1	many	19	message	98	can	4	be	30	sent	14	per	13	hour	9	and	20	per	13	day	4
 phrase	180	has exceeded the rate limit allowed on this connection	has	54	exceeded	33	the	88	rate	12	limit	24	allowed	27	on	20	this	68	connection	20
 phrase	180	has exceeded the rate limit allowed	has	54	exceeded	33	the	88	rate	12	limit	24	allowed	27
 phrase	180	has exceeded the connection limit allowed	has	54	exceeded	33	the	88	connection	20	limit	24	allowed	27
-phrase	180	some messages from {ip} weren't sent. please try again	some	3	message	98	from	43	{ip}	0	werent	4	sent	13	please	31	try	21	again	17
+phrase	180	some messages from {ip} weren't sent. please try again	some	3	message	98	from	43	{ip}	0	werent	4	sent	14	please	31	try	21	again	17
 phrase	181	wascl useraction verdict is not none	wascl	1	useraction	1	verdict	1	is	92	not	107	none	1
 phrase	181	outboundspamexception	outboundspamexception	1
 phrase	181	actual verdict is refusequota	actual	1	verdict	1	is	92	refusequota	1
@@ -3136,12 +3138,12 @@ phrase	185	recipient limit exceeded	recipient	63	limit	24	exceeded	33
 phrase	186	[ts03] all messages from {ip} permanently deferred	ts03	1	all	13	message	98	from	43	{ip}	0	permanently	4	deferred	10
 phrase	186	[ts03]	ts03	1
 phrase	186	all messages from {ip} permanently deferred	all	13	message	98	from	43	{ip}	0	permanently	4	deferred	10
-phrase	187	[ts01] messages from {ip} temporarily deferred due to user complaints	ts01	1	message	98	from	43	{ip}	0	temporarily	14	deferred	10	due	24	to	102	user	35	complaint	5
+phrase	187	[ts01] messages from {ip} temporarily deferred due to user complaints	ts01	1	message	98	from	43	{ip}	0	temporarily	14	deferred	10	due	24	to	103	user	35	complaint	5
 phrase	187	[ts01]	ts01	1
 phrase	187	[ts02]	ts02	1
 phrase	187	[gl01] message from	gl01	1	message	98	from	43
 phrase	187	[gl01]	gl01	1
-phrase	187	temporarily deferred due to user complaints	temporarily	14	deferred	10	due	24	to	102	user	35	complaint	5
+phrase	187	temporarily deferred due to user complaints	temporarily	14	deferred	10	due	24	to	103	user	35	complaint	5
 phrase	187	message temporarily deferred -	message	98	temporarily	14	deferred	10
 phrase	187	messages from {ip} temporarily deferred	message	98	from	43	{ip}	0	temporarily	14	deferred	10
 phrase	188	user is receiving mail too quickly	user	35	is	92	receiving	6	mail	62	too	28	quickly	2
@@ -3174,8 +3176,8 @@ phrase	194	(000c05a6) unknown recipient	000c05a6	1	unknown	14	recipient	63
 phrase	194	the e-mail address you entered couldn't be found	the	88	e	3	mail	62	address	62	you	23	entered	1	couldnt	4	be	30	found	19
 phrase	194	the email address you entered couldn't be found	the	88	email	48	address	62	you	23	entered	1	couldnt	4	be	30	found	19
 phrase	194	the recipient's e-mail address was not found in the recipient's e-mail system	the	88	recipient	63	e	3	mail	62	address	62	was	20	not	107	found	19	in	44	the	88	recipient	63	e	3	mail	62	system	15
-phrase	195	mailbox is full (mta-imposed quota exceeded while writing to	mailbox	22	is	92	full	6	mta	2	imposed	1	quota	11	exceeded	33	while	3	writing	1	to	102
-phrase	195	mta-imposed quota exceeded while writing to	mta	2	imposed	1	quota	11	exceeded	33	while	3	writing	1	to	102
+phrase	195	mailbox is full (mta-imposed quota exceeded while writing to	mailbox	22	is	92	full	6	mta	2	imposed	1	quota	11	exceeded	33	while	3	writing	1	to	103
+phrase	195	mta-imposed quota exceeded while writing to	mta	2	imposed	1	quota	11	exceeded	33	while	3	writing	1	to	103
 phrase	195	mta-imposed quota exceeded	mta	2	imposed	1	quota	11	exceeded	33
 phrase	195	mailbox is full: retry timeout exceeded	mailbox	22	is	92	full	6	retry	4	timeout	4	exceeded	33
 phrase	195	mailbox quota exceeded	mailbox	22	quota	11	exceeded	33
@@ -3225,7 +3227,7 @@ phrase	198	mailbox would exceed maximum allowed storage	mailbox	22	would	2	excee
 phrase	198	recipient rejected: mailbox would exceed maximum allowed storage	recipient	63	rejected	64	mailbox	22	would	2	exceed	6	maximum	10	allowed	27	storage	4
 phrase	198	would be over the allowed quota	would	2	be	30	over	7	the	88	allowed	27	quota	11
 phrase	198	exceeding its mailbox quota	exceeding	1	its	7	mailbox	22	quota	11
-phrase	198	the user you are trying to reach is over quota	the	88	user	35	you	23	are	18	trying	4	to	102	reach	6	is	92	over	7	quota	11
+phrase	198	the user you are trying to reach is over quota	the	88	user	35	you	23	are	18	trying	4	to	103	reach	6	is	92	over	7	quota	11
 phrase	198	mailbox has exceeded its disk space limit	mailbox	22	has	54	exceeded	33	its	7	disk	3	space	6	limit	24
 phrase	198	boite du destinataire pleine	boite	2	du	5	destinataire	3	pleine	1
 phrase	198	boite du destinataire pleine. recipient overquota	boite	2	du	5	destinataire	3	pleine	1	recipient	63	overquota	1
@@ -3236,24 +3238,24 @@ phrase	198	user has too many messages on the server	user	35	has	54	too	28	many	1
 phrase	198	recipient storage full	recipient	63	storage	4	full	6
 phrase	198	does not have enough space	does	22	not	107	have	23	enough	1	space	6
 phrase	198	mailbox exceeded the local limit	mailbox	22	exceeded	33	the	88	local	10	limit	24
-phrase	199	the email account that you tried to reach is disabled	the	88	email	48	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	disabled	5
-phrase	199	account that you tried to reach is disabled	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	disabled	5
+phrase	199	the email account that you tried to reach is disabled	the	88	email	48	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	disabled	5
+phrase	199	account that you tried to reach is disabled	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	disabled	5
 phrase	199	disableduser	disableduser	1
-phrase	200	the email account that you tried to reach does not exist	the	88	email	48	account	15	that	23	you	23	tried	8	to	102	reach	6	does	22	not	107	exist	10
+phrase	200	the email account that you tried to reach does not exist	the	88	email	48	account	15	that	23	you	23	tried	8	to	103	reach	6	does	22	not	107	exist	10
 phrase	200	please try double-checking the recipient's email address for typos or unnecessary spaces	please	31	try	21	double	1	checking	1	the	88	recipient	63	email	48	address	62	for	69	typo	2	or	44	unnecessary	2	space	6
 phrase	200	nosuchuser	nosuchuser	1
-phrase	200	because the address couldn't be found, or is unable to receive mail	because	20	the	88	address	62	couldnt	4	be	30	found	19	or	44	is	92	unable	7	to	102	receive	7	mail	62
+phrase	200	because the address couldn't be found, or is unable to receive mail	because	20	the	88	address	62	couldnt	4	be	30	found	19	or	44	is	92	unable	7	to	103	receive	7	mail	62
 phrase	200	the address couldn't be found	the	88	address	62	couldnt	4	be	30	found	19
-phrase	201	the email account that you tried to reach is inactive	the	88	email	48	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	inactive	5
-phrase	201	account that you tried to reach is inactive	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	inactive	5
+phrase	201	the email account that you tried to reach is inactive	the	88	email	48	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	inactive	5
+phrase	201	account that you tried to reach is inactive	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	inactive	5
 phrase	202	inbox is out of storage space and inactive	inbox	3	is	92	out	7	of	39	storage	4	space	6	and	20	inactive	5
 phrase	202	the recipient's inbox is out of storage space and inactive	the	88	recipient	63	inbox	3	is	92	out	7	of	39	storage	4	space	6	and	20	inactive	5
 phrase	202	overquotaperm	overquotaperm	1
-phrase	202	552 5.2.2 the email account that you tried to reach is over quota	the	88	email	48	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	over	7	quota	11
+phrase	202	552 5.2.2 the email account that you tried to reach is over quota	the	88	email	48	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	over	7	quota	11
 phrase	203	the recipient's inbox is out of storage space	the	88	recipient	63	inbox	3	is	92	out	7	of	39	storage	4	space	6
 phrase	203	inbox is out of storage space	inbox	3	is	92	out	7	of	39	storage	4	space	6
-phrase	203	the email account that you tried to reach is over quota	the	88	email	48	account	15	that	23	you	23	tried	8	to	102	reach	6	is	92	over	7	quota	11
-phrase	203	please direct the recipient to	please	31	direct	2	the	88	recipient	63	to	102
+phrase	203	the email account that you tried to reach is over quota	the	88	email	48	account	15	that	23	you	23	tried	8	to	103	reach	6	is	92	over	7	quota	11
+phrase	203	please direct the recipient to	please	31	direct	2	the	88	recipient	63	to	103
 phrase	203	overquotatemp	overquotatemp	1
 phrase	203	email quota exceeded	email	48	quota	11	exceeded	33
 phrase	204	recipient no longer on server	recipient	63	no	25	longer	6	on	20	server	33
@@ -3314,7 +3316,7 @@ phrase	219	not in my validrcptto list	not	107	in	44	my	7	validrcptto	1	list	17
 phrase	220	the users mailfolder is over the allowed quota (size). (\h5.2.2)	the	88	user	35	mailfolder	1	is	92	over	7	the	88	allowed	27	quota	11	size	7
 phrase	220	the users mailfolder is over the allowed quota	the	88	user	35	mailfolder	1	is	92	over	7	the	88	allowed	27	quota	11
 phrase	220	mailfolder is over the allowed quota	mailfolder	1	is	92	over	7	the	88	allowed	27	quota	11
-phrase	220	this account is over quota and unable to receive mail	this	68	account	15	is	92	over	7	quota	11	and	20	unable	7	to	102	receive	7	mail	62
+phrase	220	this account is over quota and unable to receive mail	this	68	account	15	is	92	over	7	quota	11	and	20	unable	7	to	103	receive	7	mail	62
 phrase	220	user disk quota exceeded. (\h4.3.0)	user	35	disk	3	quota	11	exceeded	33
 phrase	221	sorry, no mailbox here by that name. (\h5.1.1)	sorry	7	no	25	mailbox	22	here	3	by	35	that	23	name	20
 phrase	221	no mailbox here by that name	no	25	mailbox	22	here	3	by	35	that	23	name	20
@@ -3336,14 +3338,14 @@ phrase	226	550 5.1.1 user does not exist - {email}	user	35	does	22	not	107	exist
 phrase	226	mailbox delivery failure policy error	mailbox	22	delivery	14	failure	13	policy	25	error	27
 phrase	227	bad sequence of commands	bad	10	sequence	1	of	39	command	10
 phrase	227	503 5.5.1 error: need mail command	error	27	need	6	mail	62	command	10
-phrase	227	error: need rcpt command	error	27	need	6	rcpt	2	command	10
-phrase	227	need mail before rcpt	need	6	mail	62	before	3	rcpt	2
-phrase	227	valid rcpt command must precede data	valid	9	rcpt	2	command	10	must	12	precede	1	data	5
-phrase	227	all rcpt commands were rejected	all	13	rcpt	2	command	10	were	4	rejected	64
+phrase	227	error: need rcpt command	error	27	need	6	rcpt	3	command	10
+phrase	227	need mail before rcpt	need	6	mail	62	before	3	rcpt	3
+phrase	227	valid rcpt command must precede data	valid	9	rcpt	3	command	10	must	12	precede	1	data	5
+phrase	227	all rcpt commands were rejected	all	13	rcpt	3	command	10	were	4	rejected	64
 phrase	227	sender not yet given	sender	38	not	107	yet	4	given	1
 phrase	227	polite people say helo first	polite	1	people	2	say	1	helo	6	first	2
 phrase	227	503 5.5.1 ehlo/helo first	ehlo	4	helo	6	first	2
-phrase	227	503 5.5.1 rcpt first	rcpt	2	first	2
+phrase	227	503 5.5.1 rcpt first	rcpt	3	first	2
 phrase	227	error: send helo/ehlo first	error	27	send	18	helo	6	ehlo	4	first	2
 phrase	227	send helo/ehlo first	send	18	helo	6	ehlo	4	first	2
 phrase	228	bad destination host 'dns hard error looking up	bad	10	destination	9	host	37	dns	18	hard	3	error	27	looking	3	up	4
@@ -3365,22 +3367,22 @@ phrase	230	too many unrecognized commands	too	28	many	19	unrecognized	1	command	
 phrase	230	syntax error in parameters or arguments	syntax	5	error	27	in	44	parameter	2	or	44	argument	3
 phrase	230	501 5.5.4 syntax: mail from:<address>	syntax	5	mail	62	from	43	address	62
 phrase	231	connection refused	connection	20	refused	9
-phrase	231	connect to {host}[{ip}]:{n}: connection refused	connect	7	to	102	{host}	0	{ip}	0	{n}	0	connection	20	refused	9
+phrase	231	connect to {host}[{ip}]:{n}: connection refused	connect	7	to	103	{host}	0	{ip}	0	{n}	0	connection	20	refused	9
 phrase	231	socket error code 10061	socket	1	error	27	code	3	{n}	0
 phrase	231	deferred: connection refused by	deferred	10	connection	20	refused	9	by	35
 phrase	231	defer (111): connection refused	defer	4	{n}	0	connection	20	refused	9
 phrase	231	no connection could be made because the target machine actively refused it	no	25	connection	20	could	7	be	30	made	1	because	20	the	88	target	1	machine	2	actively	1	refused	9	it	13
 phrase	232	connection timed out	connection	20	timed	4	out	7
-phrase	232	connect to {host}[{ip}]:{n}: connection timed out	connect	7	to	102	{host}	0	{ip}	0	{n}	0	connection	20	timed	4	out	7
+phrase	232	connect to {host}[{ip}]:{n}: connection timed out	connect	7	to	103	{host}	0	{ip}	0	{n}	0	connection	20	timed	4	out	7
 phrase	232	deferred: connection timed out with	deferred	10	connection	20	timed	4	out	7	with	17
 phrase	232	defer (110): connection timed out	defer	4	{n}	0	connection	20	timed	4	out	7
-phrase	232	sorry, i wasn't able to establish an smtp connection	sorry	7	i	5	wasnt	2	able	2	to	102	establish	1	an	15	smtp	16	connection	20
+phrase	232	sorry, i wasn't able to establish an smtp connection	sorry	7	i	5	wasnt	2	able	2	to	103	establish	1	an	15	smtp	16	connection	20
 phrase	232	no answer from host	no	25	answer	1	from	43	host	37
 phrase	232	server did not respond	server	33	did	9	not	107	respond	2
-phrase	232	cannot connect to host	cannot	13	connect	7	to	102	host	37
+phrase	232	cannot connect to host	cannot	13	connect	7	to	103	host	37
 phrase	233	mail forwarding loop for	mail	62	forwarding	3	loop	5	for	69
-phrase	233	this message is looping: it already has my delivered-to line	this	68	message	98	is	92	looping	2	it	13	already	1	has	54	my	7	delivered	8	to	102	line	2
-phrase	233	it already has my delivered-to line. (\h5.4.6)	it	13	already	1	has	54	my	7	delivered	8	to	102	line	2
+phrase	233	this message is looping: it already has my delivered-to line	this	68	message	98	is	92	looping	2	it	13	already	1	has	54	my	7	delivered	8	to	103	line	2
+phrase	233	it already has my delivered-to line. (\h5.4.6)	it	13	already	1	has	54	my	7	delivered	8	to	103	line	2
 phrase	233	aliasing/forwarding loop broken	aliasing	1	forwarding	3	loop	5	broken	1
 phrase	233	it would create a mail loop	it	13	would	2	create	2	a	61	mail	62	loop	5
 phrase	234	host or domain name not found. name service error for name={domain} type=mx: host not found, try again	host	37	or	44	domain	48	name	20	not	107	found	19	name	20	service	21	error	27	for	69	name	20	{host}	0	type	9	mx	9	host	37	not	107	found	19	try	21	again	17
@@ -3397,22 +3399,22 @@ phrase	234	malformed or unexpected name server reply	malformed	3	or	44	unexpecte
 phrase	234	dns records for the destination computer could not be found	dns	18	record	20	for	69	the	88	destination	9	computer	1	could	7	not	107	be	30	found	19
 phrase	235	550 4.4.7 queue.expired; message expired	queue	6	expired	7	message	98	expired	7
 phrase	235	queue.expired	queue	6	expired	7
-phrase	235	the server has tried to deliver this message, without success, and has stopped trying	the	88	server	33	has	54	tried	8	to	102	deliver	8	this	68	message	98	without	4	success	2	and	20	has	54	stopped	1	trying	4
+phrase	235	the server has tried to deliver this message, without success, and has stopped trying	the	88	server	33	has	54	tried	8	to	103	deliver	8	this	68	message	98	without	4	success	2	and	20	has	54	stopped	1	trying	4
 phrase	235	could not deliver the message in the time limit specified	could	7	not	107	deliver	8	the	88	message	98	in	44	the	88	time	7	limit	24	specified	2
 phrase	236	smtpsend.dns.nonexistentdomain; nonexistent domain	smtpsend	3	dns	18	nonexistentdomain	1	nonexistent	1	domain	48
 phrase	236	smtpsend.dns.nonexistentdomain	smtpsend	3	dns	18	nonexistentdomain	1
 phrase	236	5.4.4 hostunknown; domain name not found	hostunknown	1	domain	48	name	20	not	107	found	19
-phrase	237	550 5.7.1 unable to relay	unable	7	to	102	relay	16
-phrase	237	unable to relay for	unable	7	to	102	relay	16	for	69
-phrase	237	smtp; 550 5.7.1 unable to relay	smtp	16	unable	7	to	102	relay	16
-phrase	237	client does not have permissions to submit mail to this server	client	20	does	22	not	107	have	23	permission	4	to	102	submit	1	mail	62	to	102	this	68	server	33
-phrase	237	does not have permissions to submit to this server	does	22	not	107	have	23	permission	4	to	102	submit	1	to	102	this	68	server	33
-phrase	238	all relevant mx records point to non-existent hosts	all	13	relevant	1	mx	9	record	20	point	3	to	102	non	7	existent	1	host	37
-phrase	238	mx records point to non-existent hosts	mx	9	record	20	point	3	to	102	non	7	existent	1	host	37
-phrase	238	point to non-existent hosts or (invalidly) to ip addresses	point	3	to	102	non	7	existent	1	host	37	or	44	invalidly	1	to	102	ip	35	addresse	10
+phrase	237	550 5.7.1 unable to relay	unable	7	to	103	relay	16
+phrase	237	unable to relay for	unable	7	to	103	relay	16	for	69
+phrase	237	smtp; 550 5.7.1 unable to relay	smtp	16	unable	7	to	103	relay	16
+phrase	237	client does not have permissions to submit mail to this server	client	20	does	22	not	107	have	23	permission	4	to	103	submit	1	mail	62	to	103	this	68	server	33
+phrase	237	does not have permissions to submit to this server	does	22	not	107	have	23	permission	4	to	103	submit	1	to	103	this	68	server	33
+phrase	238	all relevant mx records point to non-existent hosts	all	13	relevant	1	mx	9	record	20	point	3	to	103	non	7	existent	1	host	37
+phrase	238	mx records point to non-existent hosts	mx	9	record	20	point	3	to	103	non	7	existent	1	host	37
+phrase	238	point to non-existent hosts or (invalidly) to ip addresses	point	3	to	103	non	7	existent	1	host	37	or	44	invalidly	1	to	103	ip	35	addresse	10
 phrase	239	relay not permitted	relay	16	not	107	permitted	5
 phrase	239	prohibited by administrator	prohibited	6	by	35	administrator	2
-phrase	239	is not permitted to relay through this server without authentication	is	92	not	107	permitted	5	to	102	relay	16	through	3	this	68	server	33	without	4	authentication	17
+phrase	239	is not permitted to relay through this server without authentication	is	92	not	107	permitted	5	to	103	relay	16	through	3	this	68	server	33	without	4	authentication	17
 phrase	240	retry timeout exceeded	retry	4	timeout	4	exceeded	33
 phrase	240	retry time not reached for any host after a long failure period	retry	4	time	7	not	107	reached	6	for	69	any	2	host	37	after	5	a	61	long	5	failure	13	period	2
 phrase	240	all hosts have been failing for a long time and were last tried after this message arrived	all	13	host	37	have	23	been	31	failing	2	for	69	a	61	long	5	time	7	and	20	were	4	last	1	tried	8	after	5	this	68	message	98	arrived	1
@@ -3426,19 +3428,19 @@ phrase	241	all host address lookups failed permanently	all	13	host	37	address	62
 phrase	242	delivery time expired	delivery	14	time	7	expired	7
 phrase	242	delivery expired	delivery	14	expired	7
 phrase	242	message expired after sitting in queue for	message	98	expired	7	after	5	sitting	1	in	44	queue	6	for	69
-phrase	242	unable to deliver message after multiple retries	unable	7	to	102	deliver	8	message	98	after	5	multiple	4	retrie	1
+phrase	242	unable to deliver message after multiple retries	unable	7	to	103	deliver	8	message	98	after	5	multiple	4	retrie	1
 phrase	242	was not reachable within the allowed queue period	was	20	not	107	reachable	2	within	2	the	88	allowed	27	queue	6	period	2
 phrase	242	message timed out	message	98	timed	4	out	7
 phrase	242	mx records inaccessible for too long for domain	mx	9	record	20	inaccessible	1	for	69	too	28	long	5	for	69	domain	48
 phrase	242	mta inaccessible for too long for domain	mta	2	inaccessible	1	for	69	too	28	long	5	for	69	domain	48
 phrase	242	has been unsuccessful after {n} days of retries	has	54	been	31	unsuccessful	2	after	5	{n}	0	days	2	of	39	retrie	1
-phrase	242	delivery to the following recipient has been unsuccessful after	delivery	14	to	102	the	88	following	7	recipient	63	has	54	been	31	unsuccessful	2	after	5
-phrase	242	failed to deliver to domain {domain} after {n} tries	failed	19	to	102	deliver	8	to	102	domain	48	{host}	0	after	5	{n}	0	trie	1
-phrase	242	failed to deliver message after {n} days	failed	19	to	102	deliver	8	message	98	after	5	{n}	0	days	2
+phrase	242	delivery to the following recipient has been unsuccessful after	delivery	14	to	103	the	88	following	7	recipient	63	has	54	been	31	unsuccessful	2	after	5
+phrase	242	failed to deliver to domain {domain} after {n} tries	failed	19	to	103	deliver	8	to	103	domain	48	{host}	0	after	5	{n}	0	trie	1
+phrase	242	failed to deliver message after {n} days	failed	19	to	103	deliver	8	message	98	after	5	{n}	0	days	2
 phrase	242	has been delayed and has now expired	has	54	been	31	delayed	5	and	20	has	54	now	2	expired	7
 phrase	243	syntax error	syntax	5	error	27
 phrase	243	syntax error. - gsmtp	syntax	5	error	27	gsmtp	1
-phrase	243	cannot decode response	cannot	13	decode	1	response	3
+phrase	243	cannot decode response	cannot	13	decode	1	response	4
 phrase	244	mail relay denied	mail	62	relay	16	denied	26
 phrase	244	invalid credentials for relay	invalid	25	credential	3	for	69	relay	16
 phrase	244	the ip address you've registered in your g suite smtp relay service doesn't match domain of the account	the	88	ip	35	address	62	youve	2	registered	3	in	44	your	55	g	1	suite	1	smtp	16	relay	16	service	21	doesnt	6	match	4	domain	48	of	39	the	88	account	15
@@ -3447,24 +3449,24 @@ phrase	244	isn't registered in your workspace account	isnt	6	registered	3	in	44	
 phrase	245	message exceeded {n} hops, this may indicate a mail loop	message	98	exceeded	33	{n}	0	hops	2	this	68	may	5	indicate	1	a	61	mail	62	loop	5
 phrase	245	this may indicate a mail loop	this	68	may	5	indicate	1	a	61	mail	62	loop	5
 phrase	245	message exceeded 50 hops	message	98	exceeded	33	{n}	0	hops	2
-phrase	246	we weren't able to find the recipient domain	we	8	werent	4	able	2	to	102	find	4	the	88	recipient	63	domain	48
+phrase	246	we weren't able to find the recipient domain	we	8	werent	4	able	2	to	103	find	4	the	88	recipient	63	domain	48
 phrase	246	dns type 'mx' lookup of {domain} responded with code nxdomain	dns	18	type	9	mx	9	lookup	9	of	39	{host}	0	responded	2	with	17	code	3	nxdomain	2
 phrase	246	responded with code nxdomain	responded	2	with	17	code	3	nxdomain	2
 phrase	246	dns error: domain name not found	dns	18	error	27	domain	48	name	20	not	107	found	19
 phrase	246	dns error: address resolution of {domain} failed: domain name not found	dns	18	error	27	address	62	resolution	1	of	39	{host}	0	failed	19	domain	48	name	20	not	107	found	19
 phrase	246	because the domain {domain} couldn't be found	because	20	the	88	domain	48	{host}	0	couldnt	4	be	30	found	19
 phrase	246	check for typos or unnecessary spaces and try again	check	8	for	69	typo	2	or	44	unnecessary	2	space	6	and	20	try	21	again	17
-phrase	247	the recipient server did not accept our requests to connect	the	88	recipient	63	server	33	did	9	not	107	accept	13	our	9	request	4	to	102	connect	7
-phrase	247	did not accept our requests to connect	did	9	not	107	accept	13	our	9	request	4	to	102	connect	7
+phrase	247	the recipient server did not accept our requests to connect	the	88	recipient	63	server	33	did	9	not	107	accept	13	our	9	request	4	to	103	connect	7
+phrase	247	did not accept our requests to connect	did	9	not	107	accept	13	our	9	request	4	to	103	connect	7
 phrase	247	the remote server is misconfigured	the	88	remote	7	server	33	is	92	misconfigured	2
 phrase	248	temporary system problem. try again later	temporary	6	system	15	problem	7	try	21	again	17	later	15
 phrase	248	temporary system problem	temporary	6	system	15	problem	7
 phrase	248	mail server temporarily rejected message	mail	62	server	33	temporarily	14	rejected	64	message	98
 phrase	248	server busy, try again later	server	33	busy	2	try	21	again	17	later	15
 phrase	248	multiple destination domains per transaction is unsupported	multiple	4	destination	9	domain	48	per	13	transaction	1	is	92	unsupported	2
-phrase	249	delivery is not allowed to this address	delivery	14	is	92	not	107	allowed	27	to	102	this	68	address	62
-phrase	250	no mail servers appear to exists for the recipients address	no	25	mail	62	server	33	appear	2	to	102	exist	10	for	69	the	88	recipient	63	address	62
-phrase	250	no mail servers appear to exist for the recipients address	no	25	mail	62	server	33	appear	2	to	102	exist	10	for	69	the	88	recipient	63	address	62
+phrase	249	delivery is not allowed to this address	delivery	14	is	92	not	107	allowed	27	to	103	this	68	address	62
+phrase	250	no mail servers appear to exists for the recipients address	no	25	mail	62	server	33	appear	2	to	103	exist	10	for	69	the	88	recipient	63	address	62
+phrase	250	no mail servers appear to exist for the recipients address	no	25	mail	62	server	33	appear	2	to	103	exist	10	for	69	the	88	recipient	63	address	62
 phrase	250	please check that you have not misspelled the recipients email address	please	31	check	8	that	23	you	23	have	23	not	107	misspelled	1	the	88	recipient	63	email	48	address	62
 phrase	251	does not accept mail	does	22	not	107	accept	13	mail	62
 phrase	251	host does not accept mail	host	37	does	22	not	107	accept	13	mail	62
@@ -3488,13 +3490,13 @@ phrase	254	lines too long for transport	line	2	too	28	long	5	for	69	transport	2
 phrase	255	lost connection with {host}[{ip}] while	lost	1	connection	20	with	17	{host}	0	{ip}	0	while	3
 phrase	255	conversation with {host}[{ip}] timed out while	conversation	1	with	17	{host}	0	{ip}	0	timed	4	out	7	while	3
 phrase	255	timed out while receiving the initial server greeting	timed	4	out	7	while	3	receiving	6	the	88	initial	1	server	33	greeting	2
-phrase	255	while sending end of data -- message may be sent more than once	while	3	sending	24	end	2	of	39	data	5	message	98	may	5	be	30	sent	13	more	9	than	4	once	3
-phrase	255	connected to {ip} but connection died. (\h4.4.2)	connected	1	to	102	{ip}	0	but	7	connection	20	died	1
+phrase	255	while sending end of data -- message may be sent more than once	while	3	sending	24	end	2	of	39	data	5	message	98	may	5	be	30	sent	14	more	9	than	4	once	3
+phrase	255	connected to {ip} but connection died. (\h4.4.2)	connected	1	to	103	{ip}	0	but	7	connection	20	died	1
 phrase	255	but connection died	but	7	connection	20	died	1
 phrase	255	reply: read error from	reply	5	read	3	error	27	from	43
 phrase	255	connection reset by	connection	20	reset	1	by	35
 phrase	255	451 4.4.2 timeout - closing connection	timeout	4	closing	5	connection	20
-phrase	255	remote host closed connection in response to	remote	7	host	37	closed	2	connection	20	in	44	response	3	to	102
+phrase	255	remote host closed connection in response to	remote	7	host	37	closed	2	connection	20	in	44	response	4	to	103
 phrase	256	too many hops	too	28	many	19	hops	2
 phrase	256	too many \qreceived\q headers - suspected mail loop	too	28	many	19	received	7	header	11	suspected	2	mail	62	loop	5
 phrase	256	too many received headers	too	28	many	19	received	7	header	11
@@ -3505,12 +3507,12 @@ phrase	256	maximum forwarding loop count exceeded	maximum	10	forwarding	3	loop	5
 phrase	256	routing loop detected	routing	2	loop	5	detected	10
 phrase	256	message looping	message	98	looping	2
 phrase	257	message expired, connection refused	message	98	expired	7	connection	20	refused	9
-phrase	257	message expired, cannot connect to remote server	message	98	expired	7	cannot	13	connect	7	to	102	remote	7	server	33
+phrase	257	message expired, cannot connect to remote server	message	98	expired	7	cannot	13	connect	7	to	103	remote	7	server	33
 phrase	257	message expired, connection timed out	message	98	expired	7	connection	20	timed	4	out	7
 phrase	257	message expired, dns query failed	message	98	expired	7	dns	18	query	4	failed	19
 phrase	257	message expired	message	98	expired	7
-phrase	257	despite repeated attempts to deliver your message	despite	1	repeated	1	attempt	4	to	102	deliver	8	your	55	message	98
-phrase	257	the recipient's email system refused to accept a connection from your email system	the	88	recipient	63	email	48	system	15	refused	9	to	102	accept	13	a	61	connection	20	from	43	your	55	email	48	system	15
+phrase	257	despite repeated attempts to deliver your message	despite	1	repeated	1	attempt	4	to	103	deliver	8	your	55	message	98
+phrase	257	the recipient's email system refused to accept a connection from your email system	the	88	recipient	63	email	48	system	15	refused	9	to	103	accept	13	a	61	connection	20	from	43	your	55	email	48	system	15
 phrase	258	5.4.310 dns domain {domain} does not exist	dns	18	domain	48	{host}	0	does	22	not	107	exist	10
 phrase	258	infodomainnonexistent	infodomainnonexistent	1
 phrase	258	their domain isn't properly registered at their domain registrar	their	6	domain	48	isnt	6	properly	1	registered	3	at	13	their	6	domain	48	registrar	1
@@ -3530,24 +3532,24 @@ phrase	262	5.7.64 tenantattribution; relay access denied	tenantattribution	1	rel
 phrase	262	tenantattribution	tenantattribution	1
 phrase	262	relay access denied attr36	relay	16	access	24	denied	26	attr36	1
 phrase	262	attr36	attr36	1
-phrase	263	5.7.54 smtp; unable to relay recipient in non-accepted domain	smtp	16	unable	7	to	102	relay	16	recipient	63	in	44	non	7	accepted	12	domain	48
-phrase	263	unable to relay recipient in non-accepted domain	unable	7	to	102	relay	16	recipient	63	in	44	non	7	accepted	12	domain	48
+phrase	263	5.7.54 smtp; unable to relay recipient in non-accepted domain	smtp	16	unable	7	to	103	relay	16	recipient	63	in	44	non	7	accepted	12	domain	48
+phrase	263	unable to relay recipient in non-accepted domain	unable	7	to	103	relay	16	recipient	63	in	44	non	7	accepted	12	domain	48
 phrase	263	non-accepted domain	non	7	accepted	12	domain	48
 phrase	264	open relay not allowed	open	3	relay	16	not	107	allowed	27
 phrase	264	relay not allowed	relay	16	not	107	allowed	27
-phrase	265	loops back to myself	loop	5	back	3	to	102	myself	2
-phrase	265	mail for {domain} loops back to myself	mail	62	for	69	{host}	0	loop	5	back	3	to	102	myself	2
-phrase	265	config error: mail loops back to me (mx problem?)	config	1	error	27	mail	62	loop	5	back	3	to	102	me	1	mx	9	problem	7
-phrase	265	mail loops back to me	mail	62	loop	5	back	3	to	102	me	1
+phrase	265	loops back to myself	loop	5	back	3	to	103	myself	2
+phrase	265	mail for {domain} loops back to myself	mail	62	for	69	{host}	0	loop	5	back	3	to	103	myself	2
+phrase	265	config error: mail loops back to me (mx problem?)	config	1	error	27	mail	62	loop	5	back	3	to	103	me	1	mx	9	problem	7
+phrase	265	mail loops back to me	mail	62	loop	5	back	3	to	103	me	1
 phrase	265	although i'm listed as a best-preference mx or a for that host	although	1	im	4	listed	9	as	15	a	61	best	1	preference	2	mx	9	or	44	a	61	for	69	that	23	host	37
 phrase	265	it isn't in my control/locals file, so i don't treat it as local	it	13	isnt	6	in	44	my	7	control	1	local	10	file	5	so	2	i	5	dont	2	treat	1	it	13	as	15	local	10
 phrase	265	smtpsend.dns.mxloopback	smtpsend	3	dns	18	mxloopback	1
 phrase	265	loop was found in the mail exchanger	loop	5	was	20	found	19	in	44	the	88	mail	62	exchanger	1
 phrase	266	network is unreachable	network	4	is	92	unreachable	1
-phrase	266	no route to host	no	25	route	3	to	102	host	37
+phrase	266	no route to host	no	25	route	3	to	103	host	37
 phrase	266	host is unreachable	host	37	is	92	unreachable	1
-phrase	266	connect to {host}[{ip}]:{n}: network is unreachable	connect	7	to	102	{host}	0	{ip}	0	{n}	0	network	4	is	92	unreachable	1
-phrase	266	unable to resolve route	unable	7	to	102	resolve	2	route	3
+phrase	266	connect to {host}[{ip}]:{n}: network is unreachable	connect	7	to	103	{host}	0	{ip}	0	{n}	0	network	4	is	92	unreachable	1
+phrase	266	unable to resolve route	unable	7	to	103	resolve	2	route	3
 phrase	267	recipient address has null mx	recipient	63	address	62	has	54	null	3	mx	9
 phrase	267	does not accept mail (nullmx)	does	22	not	107	accept	13	mail	62	nullmx	2
 phrase	267	domain {domain} does not accept mail (nullmx)	domain	48	{host}	0	does	22	not	107	accept	13	mail	62	nullmx	2
@@ -3558,7 +3560,7 @@ phrase	268	name service error for name={domain} type=mx: host not found	name	20	
 phrase	268	type=mx: host not found	type	9	mx	9	host	37	not	107	found	19
 phrase	268	type=a: host not found	type	9	a	61	host	37	not	107	found	19
 phrase	268	host found but no data record of requested type	host	37	found	19	but	7	no	25	data	5	record	20	of	39	requested	5	type	9
-phrase	269	status=expired, returned to sender	statu	4	expired	7	returned	4	to	102	sender	38
+phrase	269	status=expired, returned to sender	statu	4	expired	7	returned	4	to	103	sender	38
 phrase	269	status=expired	statu	4	expired	7
 phrase	270	recipient address rejected: domain not found	recipient	63	address	62	rejected	64	domain	48	not	107	found	19
 phrase	270	recipient address rejected: unknown domain name	recipient	63	address	62	rejected	64	unknown	14	domain	48	name	20
@@ -3571,7 +3573,7 @@ phrase	273	sorry, i couldn't find any host named	sorry	7	i	5	couldnt	4	find	4	an
 phrase	273	couldn't find any host named {domain}. (\h5.1.2)	couldnt	4	find	4	any	2	host	37	named	1	{host}	0
 phrase	273	sorry, i couldn't find any host by that name	sorry	7	i	5	couldnt	4	find	4	any	2	host	37	by	35	that	23	name	20
 phrase	273	couldn't find any host by that name. (\h4.1.2)	couldnt	4	find	4	any	2	host	37	by	35	that	23	name	20
-phrase	274	i'm not going to try again; this message has been in the queue too long	im	4	not	107	going	1	to	102	try	21	again	17	this	68	message	98	has	54	been	31	in	44	the	88	queue	6	too	28	long	5
+phrase	274	i'm not going to try again; this message has been in the queue too long	im	4	not	107	going	1	to	103	try	21	again	17	this	68	message	98	has	54	been	31	in	44	the	88	queue	6	too	28	long	5
 phrase	274	this message has been in the queue too long	this	68	message	98	has	54	been	31	in	44	the	88	queue	6	too	28	long	5
 phrase	274	has been in the queue too long	has	54	been	31	in	44	the	88	queue	6	too	28	long	5
 phrase	275	sorry, that domain isn't in my list of allowed rcpthosts	sorry	7	that	23	domain	48	isnt	6	in	44	my	7	list	17	of	39	allowed	27	rcpthost	1
@@ -3591,11 +3593,11 @@ phrase	276	domain is not reachable	domain	48	is	92	not	107	reachable	2
 phrase	277	relaying not allowed	relaying	4	not	107	allowed	27
 phrase	277	relay denied	relay	16	denied	26
 phrase	277	we do not relay	we	8	do	6	not	107	relay	16
-phrase	277	not allowed to relay through this machine	not	107	allowed	27	to	102	relay	16	through	3	this	68	machine	2
-phrase	277	this system is not configured to relay mail	this	68	system	15	is	92	not	107	configured	1	to	102	relay	16	mail	62
+phrase	277	not allowed to relay through this machine	not	107	allowed	27	to	103	relay	16	through	3	this	68	machine	2
+phrase	277	this system is not configured to relay mail	this	68	system	15	is	92	not	107	configured	1	to	103	relay	16	mail	62
 phrase	277	we don't handle mail for	we	8	dont	2	handle	1	mail	62	for	69
-phrase	277	mail server requires authentication when attempting to send to a non-local e-mail address	mail	62	server	33	require	12	authentication	17	when	2	attempting	2	to	102	send	18	to	102	a	61	non	7	local	10	e	3	mail	62	address	62
-phrase	277	relaying mail to {domain} is not allowed	relaying	4	mail	62	to	102	{host}	0	is	92	not	107	allowed	27
+phrase	277	mail server requires authentication when attempting to send to a non-local e-mail address	mail	62	server	33	require	12	authentication	17	when	2	attempting	2	to	103	send	18	to	103	a	61	non	7	local	10	e	3	mail	62	address	62
+phrase	277	relaying mail to {domain} is not allowed	relaying	4	mail	62	to	103	{host}	0	is	92	not	107	allowed	27
 phrase	277	insecure mail relay	insecure	1	mail	62	relay	16
 phrase	277	not an open relay	not	107	an	15	open	3	relay	16
 phrase	277	relaying is denied	relaying	4	is	92	denied	26
@@ -3616,10 +3618,10 @@ phrase	281	service currently unavailable	service	21	currently	4	unavailable	16
 phrase	281	service shutting down	service	21	shutting	1	down	2
 phrase	282	smtp synchronization error	smtp	16	synchronization	1	error	27
 phrase	282	smtp protocol synchronization error	smtp	16	protocol	1	synchronization	1	error	27
-phrase	282	input sent without waiting for greeting	input	1	sent	13	without	4	waiting	1	for	69	greeting	2
+phrase	282	input sent without waiting for greeting	input	1	sent	14	without	4	waiting	1	for	69	greeting	2
 phrase	282	improper command pipelining after	improper	1	command	10	pipelining	1	after	5
 phrase	282	smtp protocol violation	smtp	16	protocol	1	violation	4
-phrase	282	no commands allowed to pipeline after starttls	no	25	command	10	allowed	27	to	102	pipeline	1	after	5	starttl	4
+phrase	282	no commands allowed to pipeline after starttls	no	25	command	10	allowed	27	to	103	pipeline	1	after	5	starttl	4
 phrase	283	temporary local problem - please try later	temporary	6	local	10	problem	7	please	31	try	21	later	15
 phrase	283	temporary local problem	temporary	6	local	10	problem	7
 phrase	283	local error in processing	local	10	error	27	in	44	processing	1
@@ -3629,7 +3631,7 @@ phrase	283	server configuration error	server	33	configuration	1	error	27
 phrase	283	server configuration problem	server	33	configuration	1	problem	7
 phrase	283	local configuration error	local	10	configuration	1	error	27
 phrase	283	mail system configuration error	mail	62	system	15	configuration	1	error	27
-phrase	283	unable to contact ldap server	unable	7	to	102	contact	8	ldap	1	server	33
+phrase	283	unable to contact ldap server	unable	7	to	103	contact	8	ldap	1	server	33
 phrase	283	can't create user output file	cant	4	create	2	user	35	output	1	file	5
 phrase	283	interrupted system call	interrupted	1	system	15	call	1
 phrase	283	it encountered an error while being processed	it	13	encountered	1	an	15	error	27	while	3	being	5	processed	1
@@ -3657,17 +3659,17 @@ phrase	286	has left the organization	has	54	left	1	the	88	organization	4
 phrase	286	no longer works at	no	25	longer	6	work	1	at	13
 phrase	286	is no longer working for	is	92	no	25	longer	6	working	1	for	69
 phrase	286	this mailbox is no longer monitored	this	68	mailbox	22	is	92	no	25	longer	6	monitored	2
-phrase	286	please direct your inquiries to	please	31	direct	2	your	55	inquirie	1	to	102
+phrase	286	please direct your inquiries to	please	31	direct	2	your	55	inquirie	1	to	103
 phrase	287	this mailbox is not monitored	this	68	mailbox	22	is	92	not	107	monitored	2
 phrase	287	this inbox is not monitored	this	68	inbox	3	is	92	not	107	monitored	2
 phrase	287	this email address is not monitored	this	68	email	48	address	62	is	92	not	107	monitored	2
 phrase	287	this is an unmonitored mailbox	this	68	is	92	an	15	unmonitored	1	mailbox	22
-phrase	287	please do not reply to this email	please	31	do	6	not	107	reply	5	to	102	this	68	email	48
-phrase	287	replies to this address are not read	replie	1	to	102	this	68	address	62	are	18	not	107	read	3
+phrase	287	please do not reply to this email	please	31	do	6	not	107	reply	5	to	103	this	68	email	48
+phrase	287	replies to this address are not read	replie	1	to	103	this	68	address	62	are	18	not	107	read	3
 phrase	287	this is a send-only address	this	68	is	92	a	61	send	18	only	6	address	62
 phrase	288	please confirm your message	please	31	confirm	1	your	55	message	98
 phrase	288	i am protected by	i	5	am	2	protected	1	by	35
-phrase	288	to complete the verification process	to	102	complete	4	the	88	verification	5	process	1
+phrase	288	to complete the verification process	to	103	complete	4	the	88	verification	5	process	1
 phrase	288	your message is awaiting verification	your	55	message	98	is	92	awaiting	1	verification	5
 phrase	288	has been held pending verification	has	54	been	31	held	1	pending	1	verification	5
 phrase	288	only accepts mail from known senders	only	6	accept	13	mail	62	from	43	known	2	sender	38
@@ -3692,63 +3694,62 @@ phrase	290	this is an authentication failure report	this	68	is	92	an	15	authenti
 phrase	290	reported-domain:	reported	2	domain	48
 phrase	291	action: delayed	action	8	delayed	5
 phrase	291	this is a warning message only	this	68	is	92	a	61	warning	1	message	98	only	6
-phrase	291	you do not need to resend your message	you	23	do	6	not	107	need	6	to	102	resend	2	your	55	message	98
+phrase	291	you do not need to resend your message	you	23	do	6	not	107	need	6	to	103	resend	2	your	55	message	98
 phrase	291	delayed mail (still being retried)	delayed	5	mail	62	still	1	being	5	retried	2
 phrase	291	your message could not be delivered for {n} hour(s)	your	55	message	98	could	7	not	107	be	30	delivered	8	for	69	{n}	0	hour	9	s	3
 phrase	291	it will be retried until it is {n} day(s) old	it	13	will	11	be	30	retried	2	until	1	it	13	is	92	{n}	0	day	4	s	3	old	2
 phrase	291	warning: could not send message for past {n} hours	warning	1	could	7	not	107	send	18	message	98	for	69	past	1	{n}	0	hour	9
 phrase	291	the following addresses had transient non-fatal errors	the	88	following	7	addresse	10	had	3	transient	1	non	7	fatal	1	error	27
 phrase	291	delivery status notification (delay)	delivery	14	statu	4	notification	4	delay	2
-phrase	291	this is a warning only. you do not need to resend your message	this	68	is	92	a	61	warning	1	only	6	you	23	do	6	not	107	need	6	to	102	resend	2	your	55	message	98
+phrase	291	this is a warning only. you do not need to resend your message	this	68	is	92	a	61	warning	1	only	6	you	23	do	6	not	107	need	6	to	103	resend	2	your	55	message	98
 phrase	291	this is a warning only	this	68	is	92	a	61	warning	1	only	6
 phrase	291	your message could not be delivered for more than {n} hour(s)	your	55	message	98	could	7	not	107	be	30	delivered	8	for	69	more	9	than	4	{n}	0	hour	9	s	3
 phrase	292	action: relayed	action	8	relayed	1
 phrase	292	delivery status notification (relay)	delivery	14	statu	4	notification	4	relay	16
-phrase	292	your message has been successfully relayed to the following recipients	your	55	message	98	has	54	been	31	successfully	3	relayed	1	to	102	the	88	following	7	recipient	63
+phrase	292	your message has been successfully relayed to the following recipients	your	55	message	98	has	54	been	31	successfully	3	relayed	1	to	103	the	88	following	7	recipient	63
 phrase	292	but the requested delivery status notifications may not be generated by the destination	but	7	the	88	requested	5	delivery	14	statu	4	notification	4	may	5	not	107	be	30	generated	2	by	35	the	88	destination	9
-phrase	292	delivery to these recipients or groups is complete, but no delivery notification was sent by the destination server	delivery	14	to	102	these	2	recipient	63	or	44	group	4	is	92	complete	4	but	7	no	25	delivery	14	notification	4	was	20	sent	13	by	35	the	88	destination	9	server	33
-phrase	292	relayed to non-dsn-aware mailer	relayed	1	to	102	non	7	dsn	1	aware	1	mailer	1
+phrase	292	delivery to these recipients or groups is complete, but no delivery notification was sent by the destination server	delivery	14	to	103	these	2	recipient	63	or	44	group	4	is	92	complete	4	but	7	no	25	delivery	14	notification	4	was	20	sent	14	by	35	the	88	destination	9	server	33
+phrase	292	relayed to non-dsn-aware mailer	relayed	1	to	103	non	7	dsn	1	aware	1	mailer	1
 phrase	292	action: expanded	action	8	expanded	1
 phrase	293	action: delivered	action	8	delivered	8
 phrase	293	successful mail delivery report	successful	1	mail	62	delivery	14	report	7
-phrase	293	your message was successfully delivered to the destination(s)	your	55	message	98	was	20	successfully	3	delivered	8	to	102	the	88	destination	9	s	3
+phrase	293	your message was successfully delivered to the destination(s)	your	55	message	98	was	20	successfully	3	delivered	8	to	103	the	88	destination	9	s	3
 phrase	293	delivery status notification (success)	delivery	14	statu	4	notification	4	success	2
-phrase	293	delivery to the following recipients succeeded	delivery	14	to	102	the	88	following	7	recipient	63	succeeded	1
-phrase	293	your message has been delivered to the following recipients	your	55	message	98	has	54	been	31	delivered	8	to	102	the	88	following	7	recipient	63
+phrase	293	delivery to the following recipients succeeded	delivery	14	to	103	the	88	following	7	recipient	63	succeeded	1
+phrase	293	your message has been delivered to the following recipients	your	55	message	98	has	54	been	31	delivered	8	to	103	the	88	following	7	recipient	63
 phrase	293	the following addresses had successful delivery notifications	the	88	following	7	addresse	10	had	3	successful	1	delivery	14	notification	4
-phrase	293	successfully delivered to mailbox	successfully	3	delivered	8	to	102	mailbox	22
-phrase	294	delivery is delayed to these recipients or groups	delivery	14	is	92	delayed	5	to	102	these	2	recipient	63	or	44	group	4
-phrase	294	this message hasn't been delivered yet. delivery will continue to be attempted	this	68	message	98	hasnt	1	been	31	delivered	8	yet	4	delivery	14	will	11	continue	3	to	102	be	30	attempted	1
-phrase	294	the server will keep trying to deliver this message for the next	the	88	server	33	will	11	keep	1	trying	4	to	102	deliver	8	this	68	message	98	for	69	the	88	next	1
+phrase	293	successfully delivered to mailbox	successfully	3	delivered	8	to	103	mailbox	22
+phrase	294	delivery is delayed to these recipients or groups	delivery	14	is	92	delayed	5	to	103	these	2	recipient	63	or	44	group	4
+phrase	294	this message hasn't been delivered yet. delivery will continue to be attempted	this	68	message	98	hasnt	1	been	31	delivered	8	yet	4	delivery	14	will	11	continue	3	to	103	be	30	attempted	1
+phrase	294	the server will keep trying to deliver this message for the next	the	88	server	33	will	11	keep	1	trying	4	to	103	deliver	8	this	68	message	98	for	69	the	88	next	1
 phrase	294	you'll be notified if the message can't be delivered by that time	youll	2	be	30	notified	2	if	2	the	88	message	98	cant	4	be	30	delivered	8	by	35	that	23	time	7
 phrase	294	4.4.7 message delayed	message	98	delayed	5
-phrase	294	delivery to the following recipients has been delayed	delivery	14	to	102	the	88	following	7	recipient	63	has	54	been	31	delayed	5
+phrase	294	delivery to the following recipients has been delayed	delivery	14	to	103	the	88	following	7	recipient	63	has	54	been	31	delayed	5
 phrase	295	delayed 24 hours	delayed	5	{n}	0	hour	9
-phrase	295	has not yet been delivered to one or more of its recipients after more than	has	54	not	107	yet	4	been	31	delivered	8	to	102	one	7	or	44	more	9	of	39	its	7	recipient	63	after	5	more	9	than	4
+phrase	295	has not yet been delivered to one or more of its recipients after more than	has	54	not	107	yet	4	been	31	delivered	8	to	103	one	7	or	44	more	9	of	39	its	7	recipient	63	after	5	more	9	than	4
 phrase	295	hours on the queue on	hour	9	on	20	the	88	queue	6	on	20
 phrase	295	no action is required on your part. delivery attempts will continue for some time	no	25	action	8	is	92	required	13	on	20	your	55	part	2	delivery	14	attempt	4	will	11	continue	3	for	69	some	3	time	7
 phrase	295	delivery attempts will continue for some time	delivery	14	attempt	4	will	11	continue	3	for	69	some	3	time	7
-phrase	295	the address to which the message has not yet been delivered is	the	88	address	62	to	102	which	3	the	88	message	98	has	54	not	107	yet	4	been	31	delivered	8	is	92
+phrase	295	the address to which the message has not yet been delivered is	the	88	address	62	to	103	which	3	the	88	message	98	has	54	not	107	yet	4	been	31	delivered	8	is	92
 phrase	295	delay reason:	delay	2	reason	5
 phrase	296	delivery incomplete	delivery	14	incomplete	1
-phrase	296	there was a temporary problem delivering your message to	there	4	was	20	a	61	temporary	6	problem	7	delivering	2	your	55	message	98	to	102
+phrase	296	there was a temporary problem delivering your message to	there	4	was	20	a	61	temporary	6	problem	7	delivering	2	your	55	message	98	to	103
 phrase	296	gmail will retry for {n} more hours	gmail	9	will	11	retry	4	for	69	{n}	0	more	9	hour	9
 phrase	296	you'll be notified if the delivery fails permanently	youll	2	be	30	notified	2	if	2	the	88	delivery	14	fail	5	permanently	4
-phrase	296	delivery to the following recipient has been delayed	delivery	14	to	102	the	88	following	7	recipient	63	has	54	been	31	delayed	5
+phrase	296	delivery to the following recipient has been delayed	delivery	14	to	103	the	88	following	7	recipient	63	has	54	been	31	delayed	5
 phrase	296	message will be retried for {n} more day(s)	message	98	will	11	be	30	retried	2	for	69	{n}	0	more	9	day	4	s	3
 phrase	296	technical details of temporary failure	technical	1	detail	2	of	39	temporary	6	failure	13
 phrase	297	user-agent: hotmail fbl	user	35	agent	4	hotmail	2	fbl	1
 phrase	297	hotmail fbl	hotmail	2	fbl	1
 phrase	297	junk mail reporting program	junk	2	mail	62	reporting	3	program	1
 phrase	297	complaint about message from	complaint	5	about	2	message	98	from	43
-phrase	298	auto-submitted: auto-replied	auto	1	submitted	1	auto	1	replied	1
 phrase	298	i am currently out of the office	i	5	am	2	currently	4	out	7	of	39	the	88	office	1
 phrase	298	i am out of the office	i	5	am	2	out	7	of	39	the	88	office	1
 phrase	298	out of office	out	7	of	39	office	1
 phrase	298	automatic reply:	automatic	2	reply	5
 phrase	298	i will be out of the office	i	5	will	11	be	30	out	7	of	39	the	88	office	1
-phrase	298	limited access to email	limited	7	access	24	to	102	email	48
-phrase	298	i will respond to your email when i return	i	5	will	11	respond	2	to	102	your	55	email	48	when	2	i	5	return	2
+phrase	298	limited access to email	limited	7	access	24	to	103	email	48
+phrase	298	i will respond to your email when i return	i	5	will	11	respond	2	to	103	your	55	email	48	when	2	i	5	return	2
 phrase	298	autoreply	autoreply	1
 phrase	298	auto-reply	auto	1	reply	5
 phrase	298	abwesenheitsnotiz	abwesenheitsnotiz	1
@@ -3768,10 +3769,10 @@ phrase	298	risposta automatica	risposta	1	automatica	1
 phrase	298	fuori ufficio	fuori	1	ufficio	1
 phrase	298	automatisch antwoord	automatisch	1	antwoord	1
 phrase	299	report-type=disposition-notification	report	7	type	9	disposition	1	notification	4
-phrase	299	disposition: manual-action/mdn-sent-manually; displayed	disposition	1	manual	1	action	8	mdn	1	sent	13	manually	2	displayed	1
-phrase	299	disposition: automatic-action/mdn-sent-automatically; displayed	disposition	1	automatic	2	action	8	mdn	1	sent	13	automatically	2	displayed	1
+phrase	299	disposition: manual-action/mdn-sent-manually; displayed	disposition	1	manual	1	action	8	mdn	1	sent	14	manually	2	displayed	1
+phrase	299	disposition: automatic-action/mdn-sent-automatically; displayed	disposition	1	automatic	2	action	8	mdn	1	sent	14	automatically	2	displayed	1
 phrase	299	original-message-id:	original	1	message	98	id	5
-phrase	299	this is a receipt for the mail you sent to	this	68	is	92	a	61	receipt	1	for	69	the	88	mail	62	you	23	sent	13	to	102
+phrase	299	this is a receipt for the mail you sent to	this	68	is	92	a	61	receipt	1	for	69	the	88	mail	62	you	23	sent	14	to	103
 phrase	299	this receipt verifies that the message has been displayed	this	68	receipt	1	verifie	1	that	23	the	88	message	98	has	54	been	31	displayed	1
 phrase	299	return receipt (displayed)	return	2	receipt	1	displayed	1
 phrase	299	was read on	was	20	read	3	on	20
@@ -3788,8 +3789,8 @@ phrase	301	we have received your request	we	8	have	23	received	7	your	55	request
 phrase	301	we have received your email	we	8	have	23	received	7	your	55	email	48
 phrase	301	a ticket has been created	a	61	ticket	1	has	54	been	31	created	1
 phrase	301	your ticket number is	your	55	ticket	1	number	6	is	92
-phrase	301	this is an automated response	this	68	is	92	an	15	automated	1	response	3
-phrase	301	we will get back to you as soon as possible	we	8	will	11	get	1	back	3	to	102	you	23	as	15	soon	1	as	15	possible	2
+phrase	301	this is an automated response	this	68	is	92	an	15	automated	1	response	4
+phrase	301	we will get back to you as soon as possible	we	8	will	11	get	1	back	3	to	103	you	23	as	15	soon	1	as	15	possible	2
 phrase	301	request received:	request	4	received	7
 phrase	302	user-agent: yahoo!-mail-feedback	user	35	agent	4	yahoo	2	mail	62	feedback	3
 phrase	302	yahoo!-mail-feedback/2.0	yahoo	2	mail	62	feedback	3	{n}	0

@@ -153,6 +153,7 @@ public struct BounceReport: Equatable, Sendable {
             recipients = human.map { Recipient(address: $0.address, text: $0.text) }
         } else {
             let failed = headers.value("x-failed-recipients").flatMap { Self.firstAddress($0) }
+                ?? HumanReadableBounce.labelledRecipient(in: Self.prefix(humanText, Self.maximumEvidence))
             recipients = [Recipient(address: failed, text: Self.prefix(humanText, Self.maximumEvidence))]
         }
     }
@@ -450,6 +451,9 @@ enum HTMLText {
                     if ["br", "p", "/p", "div", "/div", "tr", "/tr", "li", "h1", "h2", "h3", "/h1", "/h2", "/h3", "table", "/table"].contains(name)
                         || tag.lowercased().hasPrefix("/div") || tag.lowercased().hasPrefix("/p") || tag.lowercased().hasPrefix("/tr") {
                         output.append("\n")
+                    } else if name == "td" || name == "th" {
+                        // Table cells of an NDR ("Recipient:" | address) must not run together.
+                        output.append(" ")
                     }
                     tag = ""
                 } else {

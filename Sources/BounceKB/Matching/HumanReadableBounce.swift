@@ -19,10 +19,39 @@ enum HumanReadableBounce {
         guard !text.isEmpty else { return [] }
         let (lines, lowered) = relevantLines(text)
         for parser in [exchange, gmail, sendmail, exim, angleParagraphs, saidParagraph] {
-            let items = parser(lines, lowered)
+            var items = parser(lines, lowered)
+            if items.count == 1 && items[0].address == nil {
+                items[0].address = labelledRecipient(lines, lowered)
+            }
             if !items.isEmpty { return Array(items.prefix(maximumItems)) }
         }
         return []
+    }
+
+    /// For a report that names one failure without its address in the usual place: the address
+    /// after a "Recipient:" label (gateway notices, HTML tables), else the last `RCPT TO` of a
+    /// session transcript (the command the failing reply answered).
+    static func labelledRecipient(in text: String) -> String? {
+        let (lines, lowered) = relevantLines(text)
+        return labelledRecipient(lines, lowered)
+    }
+
+    static func labelledRecipient(_ lines: [String], _ lowered: [String]) -> String? {
+        let labels = ["original recipient:", "recipient address:", "recipient:"]
+        for (line, lower) in zip(lines, lowered) {
+            for label in labels {
+                guard let range = lower.firstRange(of: label) else { continue }
+                let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
+                let rest = String(decoding: line.utf8.dropFirst(offset), as: UTF8.self)
+                if let address = BounceReport.firstAddress(rest) { return address }
+            }
+        }
+        for (line, lower) in zip(lines, lowered).reversed() {
+            guard let range = lower.firstRange(of: "rcpt to:") else { continue }
+            let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
+            if let address = BounceReport.firstAddress(String(decoding: line.utf8.dropFirst(offset), as: UTF8.self)) { return address }
+        }
+        return nil
     }
 
     /// The lines before the returned copy of the original message, as written and with ASCII

@@ -16,6 +16,19 @@ struct BounceReportTests {
         }
     }
 
+    /// Reports without a delivery-status part that name the recipient only in a label or in the
+    /// session transcript: an HTML table cell "Recipient:" (base64 text/html only), and MDaemon's
+    /// transcript where the failing reply answers the last RCPT TO.
+    @Test func recipientFromALabelOrTheTranscript() throws {
+        let mimecast = BounceReport(bytes: try MatchingFixtures.email("mimecast-html-table-base64.eml"))
+        #expect(mimecast.recipients.map(\.address) == ["pat@mc-protected.test"])
+        #expect(mimecast.recipients.first?.text.contains("Recipient:pat") == false, "table cells run together")
+        let mdaemon = BounceReport(bytes: try MatchingFixtures.email("mdaemon-transcript-only.eml"))
+        #expect(mdaemon.recipients.map(\.address) == ["lucy@mdhost.test"])
+        let cells = HTMLText.plainText("<tr><td>Recipient:</td><td>a@b.test</td></tr>")
+        #expect(cells.split(whereSeparator: { $0 == " " || $0 == "\n" }) == ["Recipient:", "a@b.test"], "\(cells)")
+    }
+
     @Test func postfixDeliveryStatusWithTwoRecipientsAndCRLF() throws {
         let bytes = try MatchingFixtures.email("postfix-two-recipients.eml")
         #expect(bytes.contains(13), "the fixture keeps its CRLF line ends")
