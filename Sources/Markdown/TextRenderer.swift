@@ -138,63 +138,29 @@ struct TextRenderer {
     }
 
     private func wrap(_ text: String, indent: String, firstPrefix: String?) -> String {
+        if let width {
+            return WordWrap.wrap(text, width: width, indent: indent, firstPrefix: firstPrefix)
+        }
         // Plain text (no width) only puts the prefixes in front of each line. Done on UTF-8
         // bytes, because splitting by Character dominated the whole site build's lint and JSON
         // steps. A carriage return would pair with "\n" as one Character, so such text keeps
-        // the general path and gives the same result as ever.
-        if width == nil, !text.utf8.contains(UInt8(ascii: "\r")) {
-            let first = firstPrefix ?? indent
-            guard !indent.isEmpty, text.utf8.contains(UInt8(ascii: "\n")) else { return first + text }
-            var output = first
-            var lineStart = text.startIndex
-            for position in text.utf8.indices where text.utf8[position] == UInt8(ascii: "\n") {
-                output += text[lineStart...position]
-                output += indent
-                lineStart = text.utf8.index(after: position)
-            }
-            output += text[lineStart...]
-            return output
+        // the Character-wise path and gives the same result as ever.
+        let first = firstPrefix ?? indent
+        guard !text.utf8.contains(UInt8(ascii: "\r")) else {
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
+                .enumerated().map { ($0.offset == 0 ? first : indent) + $0.element }
+                .joined(separator: "\n")
         }
-        let hardLines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var output: [String] = []
-        var prefix = firstPrefix ?? indent
-        for hardLine in hardLines {
-            guard let width else {
-                output.append(prefix + hardLine)
-                prefix = indent
-                continue
-            }
-            var line = prefix
-            var lineHasWord = false
-            for word in hardLine.split(separator: " ") {
-                let visible = visibleLength(line) + (lineHasWord ? 1 : 0) + visibleLength(word)
-                if lineHasWord && visible > width {
-                    output.append(line)
-                    line = indent
-                    lineHasWord = false
-                }
-                line += (lineHasWord ? " " : "") + word
-                lineHasWord = true
-            }
-            output.append(line)
-            prefix = indent
+        guard !indent.isEmpty, text.utf8.contains(UInt8(ascii: "\n")) else { return first + text }
+        var output = first
+        var lineStart = text.startIndex
+        for position in text.utf8.indices where text.utf8[position] == UInt8(ascii: "\n") {
+            output += text[lineStart...position]
+            output += indent
+            lineStart = text.utf8.index(after: position)
         }
-        return output.joined(separator: "\n")
-    }
-
-    private func visibleLength<S: StringProtocol>(_ text: S) -> Int {
-        var count = 0
-        var inEscape = false
-        for scalar in text.unicodeScalars {
-            if inEscape {
-                if scalar == "m" { inEscape = false }
-            } else if scalar == "\u{1B}" {
-                inEscape = true
-            } else {
-                count += 1
-            }
-        }
-        return count
+        output += text[lineStart...]
+        return output
     }
 }
 

@@ -1,3 +1,4 @@
+import Markdown
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,39 +58,10 @@ struct Terminal: Sendable {
     func yellow(_ text: String) -> String { color ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
     func green(_ text: String) -> String { color ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
 
-    /// `text` wrapped at word boundaries to the width, every line starting with `indent`.
+    /// `text` wrapped at word boundaries to the width, every line starting with `indent`
+    /// (the first with `firstIndent` when given).
     func wrap(_ text: String, indent: String = "", firstIndent: String? = nil) -> String {
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = lines.isEmpty ? (firstIndent ?? indent) : indent
-            var lineHasWord = false
-            for word in paragraph.split(separator: " ") {
-                if lineHasWord && visibleCount(line) + 1 + visibleCount(word) > width {
-                    lines.append(line)
-                    line = indent
-                    lineHasWord = false
-                }
-                line += (lineHasWord ? " " : "") + word
-                lineHasWord = true
-            }
-            lines.append(line)
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private func visibleCount<S: StringProtocol>(_ text: S) -> Int {
-        var count = 0
-        var escape = false
-        for scalar in text.unicodeScalars {
-            if escape {
-                if scalar == "m" { escape = false }
-            } else if scalar == "\u{1B}" {
-                escape = true
-            } else {
-                count += 1
-            }
-        }
-        return count
+        WordWrap.wrap(text, width: width, indent: indent, firstPrefix: firstIndent)
     }
 }
 
