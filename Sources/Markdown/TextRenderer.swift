@@ -146,12 +146,12 @@ struct TextRenderer {
         // steps. A carriage return would pair with "\n" as one Character, so such text keeps
         // the Character-wise path and gives the same result as ever.
         let first = firstPrefix ?? indent
-        guard !text.utf8.contains(UInt8(ascii: "\r")) else {
+        guard !ByteScan.contains(UInt8(ascii: "\r"), in: text) else {
             return text.split(separator: "\n", omittingEmptySubsequences: false)
                 .enumerated().map { ($0.offset == 0 ? first : indent) + $0.element }
                 .joined(separator: "\n")
         }
-        guard !indent.isEmpty, text.utf8.contains(UInt8(ascii: "\n")) else { return first + text }
+        guard !indent.isEmpty, ByteScan.contains(UInt8(ascii: "\n"), in: text) else { return first + text }
         var output = first
         var lineStart = text.startIndex
         for position in text.utf8.indices where text.utf8[position] == UInt8(ascii: "\n") {

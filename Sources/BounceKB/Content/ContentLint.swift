@@ -140,22 +140,36 @@ extension ContentValidator {
     /// Why `phrase` is too generic to be evidence for one cause, or nil when it is specific enough.
     static func genericPhraseProblem(_ phrase: String) -> String? {
         var core = phrase
-        // Only a phrase with a brace can hold a placeholder; Foundation's replacement is slow and
-        // returns a bridged string that is slow to split, so it is skipped when it cannot match.
-        if phrase.utf8.contains(UInt8(ascii: "{")) {
-            for placeholder in ContentRules.placeholders { core = core.replacingOccurrences(of: placeholder, with: " ") }
-            core = String(decoding: Array(core.utf8), as: UTF8.self)
+        // Only a phrase with a brace can hold a placeholder.
+        if ByteScan.contains(UInt8(ascii: "{"), in: phrase) {
+            core = FastText.replacing(ContentRules.placeholders, with: " ", in: core)
         }
-        let rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
+        // In ASCII text every byte is a character, and these character tests are byte tests:
+        // the same answers without walking grapheme clusters (most phrases are ASCII).
+        let isASCII = !core.utf8.contains { $0 >= 0x80 }
+        let rawWords: [Substring]
+        if isASCII {
+            let lowered = String(decoding: core.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            rawWords = lowered.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }).map { Substring($0) }
+        } else {
+            rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
+        }
         let words = rawWords.map { FastText.trimming($0, .punctuationCharacters, ascii: FastText.punctuation) }.filter { !$0.isEmpty }
         if words.isEmpty { return "it has no words besides placeholders" }
         // Digits ("5.7.1", "tss04") or symbols other than sentence punctuation ("rtr:bl", "[ticket#")
         // mark a code or tag, which identifies a cause even when short.
+        let sentencePunctuation = ".,;!?'\"-"
         let hasCodeLikeToken = rawWords.contains { word in
-            word.contains { $0.isNumber || !($0.isLetter || ".,;!?'\"-".contains($0)) }
+            if isASCII {
+                return word.utf8.contains { byte in
+                    let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                    return !isLetter && !sentencePunctuation.utf8.contains(byte)
+                }
+            }
+            return word.contains { $0.isNumber || !($0.isLetter || sentencePunctuation.contains($0)) }
         }
         if words.count == 1, commonWords.contains(words[0]) { return "a single common word" }
-        let length = words.joined(separator: " ").count
+        let length = isASCII ? words.reduce(words.count - 1) { $0 + $1.utf8.count } : words.joined(separator: " ").count
         if length < 8 && !hasCodeLikeToken { return "shorter than 8 characters and no code or tag" }
         return nil
     }

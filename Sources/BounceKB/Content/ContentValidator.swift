@@ -193,7 +193,28 @@ public enum ContentValidator {
 
     /// Lower case, single spaces: the form in which two phrases count as the same.
     static func normalisedPhrase(_ phrase: String) -> String {
-        phrase.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        // ASCII (nearly every phrase) on bytes: there lower-casing is A-Z only and the
+        // whitespace characters are tab to CR and space, so this gives the same string.
+        let ascii: String?? = phrase.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = !result.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    result.append(0x20)
+                    pendingSpace = false
+                }
+                result.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+        if let ascii, let result = ascii { return result }
+        return phrase.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// The entry id of a `related` item, written either as `id` or `category/id`.

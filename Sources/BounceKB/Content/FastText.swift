@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 
 /// Text helpers for the loader's hot paths that give exactly the results of the Foundation calls
 /// they stand in for, without bridging to `NSString` for the common all-ASCII case.
@@ -65,8 +66,8 @@ enum FastText {
     /// `text.contains("\n")`. Without a CR, a line feed is always a character of its own, so a
     /// byte scan gives the same answer; text with a CR (only possible through YAML escapes) asks Foundation.
     static func containsLineFeed(_ text: String) -> Bool {
-        if text.utf8.contains(0x0D) { return text.contains("\n") }
-        return text.utf8.contains(0x0A)
+        if ByteScan.contains(0x0D, in: text) { return text.contains("\n") }
+        return ByteScan.contains(0x0A, in: text)
     }
 
     /// `text.split(whereSeparator: { $0.isWhitespace }).count`: the number of runs of
@@ -93,18 +94,65 @@ enum FastText {
     /// `text.split(separator: "\n", omittingEmptySubsequences: false)` (a line feed is always a
     /// character of its own once CR has been normalised away), without walking grapheme clusters.
     static func lines(_ text: String) -> [Substring] {
-        var result: [Substring] = []
         let utf8 = text.utf8
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex {
-            if utf8[index] == 0x0A {
-                result.append(text[start..<index])
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+        // Line-feed offsets from a pointer scan; the string's own indices cost far more a byte.
+        guard let breaks = utf8.withContiguousStorageIfAvailable({ bytes -> [Int] in
+            var offsets: [Int] = []
+            for offset in 0..<bytes.count where bytes[offset] == 0x0A { offsets.append(offset) }
+            return offsets
+        }) else {
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
         }
-        result.append(text[start..<utf8.endIndex])
+        var result: [Substring] = []
+        result.reserveCapacity(breaks.count + 1)
+        var start = utf8.startIndex
+        for offset in breaks {
+            let end = utf8.index(utf8.startIndex, offsetBy: offset)
+            // From the UTF-8 view: `text[start..<end]` would round both ends to character
+            // boundaries, walking grapheme clusters, though a line feed is always one.
+            result.append(Substring(utf8[start..<end]))
+            start = utf8.index(after: end)
+        }
+        result.append(Substring(utf8[start..<utf8.endIndex]))
         return result
+    }
+
+    /// `text` with every occurrence of each of `targets` replaced by `replacement`, in turn, as
+    /// successive `replacingOccurrences(of:with:)` calls would. ASCII text is compared byte by
+    /// byte, which is what Foundation's search amounts to there; other text goes to Foundation
+    /// (which on Linux works through `NSString`, slowly, and returns a bridged string that is
+    /// slow to scan, so the result is copied back into a native one).
+    static func replacing(_ targets: [String], with replacement: String, in text: String) -> String {
+        guard !text.utf8.contains(where: { $0 >= 0x80 }), !targets.contains(where: { $0.utf8.contains { $0 >= 0x80 } }) else {
+            var result = text
+            for target in targets { result = result.replacingOccurrences(of: target, with: replacement) }
+            return String(decoding: Array(result.utf8), as: UTF8.self)
+        }
+        var bytes = Array(text.utf8)
+        let replacementBytes = Array(replacement.utf8)
+        for target in targets {
+            let targetBytes = Array(target.utf8)
+            guard let first = targetBytes.first, bytes.count >= targetBytes.count else { continue }
+            var result: [UInt8] = []
+            var index = 0
+            var changed = false
+            while index < bytes.count {
+                if bytes[index] == first, index + targetBytes.count <= bytes.count,
+                   bytes[index..<(index + targetBytes.count)].elementsEqual(targetBytes) {
+                    if !changed {
+                        result.reserveCapacity(bytes.count)
+                        result.append(contentsOf: bytes[0..<index])
+                        changed = true
+                    }
+                    result.append(contentsOf: replacementBytes)
+                    index += targetBytes.count
+                } else {
+                    if changed { result.append(bytes[index]) }
+                    index += 1
+                }
+            }
+            if changed { bytes = result }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -35,10 +36,8 @@ struct SourceText {
     init(_ text: String) {
         var normalised = text
         // Bytes, not characters: "\r\n" is one Character, and walking grapheme clusters is slow.
-        if normalised.utf8.contains(0x0D) {
-            normalised = normalised.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            // Foundation hands back a bridged string; a native copy keeps later scans fast.
-            normalised = String(decoding: Array(normalised.utf8), as: UTF8.self)
+        if ByteScan.contains(0x0D, in: normalised) {
+            normalised = FastText.replacing(["\r\n", "\r"], with: "\n", in: normalised)
         }
         self.text = normalised
         lines = FastText.lines(normalised)

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import BounceKB
+
+/// The loader's byte-level text helpers must give exactly what the Character-wise and
+/// Foundation calls they stand in for give, on ASCII text (their fast path) and on everything else.
+@Suite struct FastTextTests {
+    /// Inputs that trip Character-wise code: CR LF as one character, combining marks after the
+    /// characters the helpers look for, non-ASCII spaces, emoji, and empty pieces.
+    static let awkward = [
+        "", "\n", "a\nb", "a\n\nb\n", "trailing\n", "\r\n", "a\r\nb\rc", "tab\tsep  spaces",
+        "  Leading and TRAILING  ", "Mixed CASE {Email} {email}x{n}", "{email}\u{301} after", "e\u{301}\n\u{301}x",
+        "no\u{A0}break\u{85}next\u{2028}line", "😀 {domain} 🇫🇷", "ÀÉÎ õ ß", "x\u{0}y", "{ip}{ip}{ip}", "{{email}}",
+        "550 5.7.1 <user@example.com>: Recipient address rejected", "Ünïcode\r\n{host}\r\n",
+    ]
+
+    @Test func linesMatchSplittingAtLineFeeds() {
+        // Its callers hand it text whose CRs `SourceText` has already turned into LFs.
+        for text in Self.awkward where !text.utf8.contains(0x0D) {
+            let expected = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(FastText.lines(text).map(String.init) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func replacingMatchesFoundation() {
+        for text in Self.awkward {
+            var expected = text
+            for target in ContentRules.placeholders { expected = expected.replacingOccurrences(of: target, with: " ") }
+            #expect(FastText.replacing(ContentRules.placeholders, with: " ", in: text) == expected, "\(text.debugDescription)")
+            let lineEnds = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            #expect(FastText.replacing(["\r\n", "\r"], with: "\n", in: text) == lineEnds, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func normalisedPhrasesMatchTheCharacterWiseForm() {
+        for text in Self.awkward {
+            let expected = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(ContentValidator.normalisedPhrase(text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func genericPhraseVerdictsDoNotDependOnThePath() {
+        // The same phrase with a non-ASCII letter appended takes the Character-wise path; for
+        // these phrases that letter only lengthens a word, so short/long verdicts line up.
+        #expect(ContentValidator.genericPhraseProblem("no user") == "shorter than 8 characters and no code or tag")
+        #expect(ContentValidator.genericPhraseProblem("no usér") == "shorter than 8 characters and no code or tag")
+        #expect(ContentValidator.genericPhraseProblem("Rejected") == "a single common word")
+        #expect(ContentValidator.genericPhraseProblem("  REJECTED!  ") == "a single common word")
+        #expect(ContentValidator.genericPhraseProblem("{email} {domain}") == "it has no words besides placeholders")
+        #expect(ContentValidator.genericPhraseProblem("[ticket#") == nil, "a symbol marks a tag")
+        #expect(ContentValidator.genericPhraseProblem("tss04") == nil)
+        #expect(ContentValidator.genericPhraseProblem("abc-def") == "shorter than 8 characters and no code or tag")
+        #expect(ContentValidator.genericPhraseProblem("abcd-éfg") == nil, "8 characters, counted as characters")
+        #expect(ContentValidator.genericPhraseProblem("abc\tdefg") == nil, "8 characters with the single space")
+    }
+}
