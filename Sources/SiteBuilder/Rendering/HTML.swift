@@ -17,6 +17,16 @@ public enum HTML {
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// `escape(text)`'s bytes appended to `output`.
+    static func appendEscaped(_ text: String, to output: inout [UInt8]) {
+        guard text.utf8.contains(where: needsEscaping) else {
+            output.append(contentsOf: text.utf8)
+            return
+        }
+        var source = text
+        source.withUTF8 { append(escaping: $0, to: &output) }
+    }
+
     @inline(__always)
     private static func needsEscaping(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")

@@ -61,10 +61,13 @@ public struct SiteRenderer: Sendable {
         let name = SiteModel.template(for: job.kind)
         let context = model.context(for: job, sections: sections)
         let root = Links(page: job.path, base: model.base).root
-        if let library = fixedPartials.library(for: context, root: root, frame: model.frame(root: root)) {
-            return library.render(context, withTemplate: name)
+        return templates.shapes.render(name, context: context) { value in
+            if let page = value as? [String: Any],
+               let library = fixedPartials.library(for: page, root: root, frame: model.frame(root: root)) {
+                return library.render(page, withTemplate: name)
+            }
+            return templates.library.render(value, withTemplate: name)
         }
-        return templates.render(name, context: context)
     }
 
     static func missingTemplate(_ job: PageJob) -> SiteRenderError {

@@ -173,6 +173,16 @@ struct TagScan {
     private(set) var isPlain = true
     /// The template has a set-delimiter tag, after which this scan no longer sees its tags.
     private(set) var changesDelimiters = false
+    /// Some variable or section tag applies a transform (`{{uppercased(name)}}`).
+    private(set) var usesTransforms = false
+    /// Every part of every name read (`page.title` gives `page` and `title`), dynamic partial
+    /// names included: no key outside this set is ever looked up.
+    private(set) var nameParts: Set<String> = []
+    /// Some `{{>*name}}` tag picks its partial from a value.
+    private(set) var hasDynamicPartials = false
+    /// Some tag reads the current object itself (`{{.}}`) or starts a name with a dot, so a
+    /// whole object may be printed.
+    private(set) var readsWholeObjects = false
 
     init(_ text: String) {
         let bytes = Array(text.utf8)
@@ -210,7 +220,12 @@ struct TagScan {
                 if !open.isEmpty { open.removeLast() }
             case ">":
                 let target = name(body.dropFirst())
-                if target.hasPrefix("*") { isPlain = false; continue }
+                if target.hasPrefix("*") {
+                    isPlain = false
+                    hasDynamicPartials = true
+                    recordParts(of: String(target.dropFirst()))
+                    continue
+                }
                 partials.append(Use(name: target, nested: nested, atLineStart: atLineStart))
             case "<":
                 parents.append(Use(name: name(body.dropFirst()), nested: nested, atLineStart: atLineStart))
@@ -224,7 +239,14 @@ struct TagScan {
         }
     }
 
+    private mutating func recordParts(of name: String) {
+        if name.isEmpty || name.hasPrefix(".") { readsWholeObjects = true }
+        for part in name.split(separator: ".") { nameParts.insert(String(part)) }
+    }
+
     private mutating func read(_ name: String) {
+        if name.contains("(") { usesTransforms = true }
+        recordParts(of: name)
         guard !name.isEmpty, !name.hasPrefix("."), !name.contains("("), !name.contains(" ") else {
             isPlain = false
             return

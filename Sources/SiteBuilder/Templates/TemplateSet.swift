@@ -26,23 +26,26 @@ public struct TemplateSet: Sendable {
     public let assets: [OutputFile]
     /// Partials that print the same on every page with the same page-wide values.
     let fixedPartials: FixedPartials
+    /// Skeletons of rendered pages by context shape, shared by every copy of this set.
+    let shapes: ShapeCache
 
-    init(library: MustacheLibrary, names: [String], assets: [OutputFile], fixedPartials: FixedPartials = FixedPartials(reads: [:])) {
+    init(library: MustacheLibrary, names: [String], assets: [OutputFile], fixedPartials: FixedPartials = FixedPartials(reads: [:]), shapes: ShapeCache) {
         self.library = library
         self.names = names
         self.assets = assets
         self.fixedPartials = fixedPartials
+        self.shapes = shapes
     }
 
     /// Renders the template `name` with `context`; nil when there is no such template.
     func render(_ name: String, context: [String: Any]) -> String? {
-        library.render(context, withTemplate: name)
+        render(name, object: context)
     }
 
     /// Renders the template `name` with any context object (a `MustacheParent` such as
     /// `LayeredContext`); nil when there is no such template.
     func render(_ name: String, object: Any) -> String? {
-        library.render(object, withTemplate: name)
+        shapes.render(name, context: object) { library.render($0, withTemplate: name) }
     }
 
     /// Reads every `*.mustache` file under `directory` (names keep their subfolder, without the
@@ -127,8 +130,11 @@ public struct TemplateSet: Sendable {
 
         diagnostics.sort()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        let fixed = FixedPartials.find(in: sources.mapValues(\.text))
-        return (TemplateSet(library: MustacheLibrary(templates: parsed), names: parsed.keys.sorted(), assets: assets, fixedPartials: fixed), diagnostics)
+        let texts = sources.mapValues(\.text)
+        let templates = TemplateSet(
+            library: MustacheLibrary(templates: parsed), names: parsed.keys.sorted(), assets: assets,
+            fixedPartials: FixedPartials.find(in: texts), shapes: ShapeCache(sources: texts))
+        return (templates, diagnostics)
     }
 
     /// Regular files below `directory`, as sorted relative paths, leaving out hidden files and folders

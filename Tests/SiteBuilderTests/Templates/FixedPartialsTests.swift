@@ -25,7 +25,7 @@ import Testing
             for job in renderer.model.jobs {
                 let name = SiteModel.template(for: job.kind)
                 let context = renderer.model.context(for: job)
-                let plain = renderer.templates.render(name, context: context)
+                let plain = renderer.templates.library.render(context, withTemplate: name)
                 #expect(plain != nil)
                 #expect(renderer.renderPageText(job) == plain, "\(job.path) with base \(baseURL)")
                 let root = Links(page: job.path, base: renderer.model.base).root

@@ -1,0 +1,470 @@
+import Foundation
+import Mustache
+
+/// Renders each template once per *shape* of context, then makes every page of that shape by
+/// putting its texts into the rendered skeleton.
+///
+/// Why: swift-mustache spends some 15,000 instructions on every tag it looks up (it splits the
+/// name and makes several dynamic casts per context level), about 2 M per entry page, while the
+/// 10,000 entry pages of a large site come in a few hundred shapes. Two contexts have the same
+/// shape when they have the same keys at every level, the same list lengths, the same booleans
+/// and numbers, and the same empty texts and texts ending in a line break; everything Mustache
+/// decides (which sections open, which lookups fall through to an outer level, what is
+/// re-indented) then comes out the same, and only the texts printed differ.
+///
+/// How: the first context of a shape is rendered twice, once as it is and once with every
+/// non-empty text replaced by a marker (`U+E000`, its number, `<'`+U+0301, `U+E001`). The marker
+/// shows in the output whether the tag escaped it: `{{x}}` turns it into `&lt;&#39;`+U+0301 with
+/// bouncekb's byte-wise HTML escaper, `{{{x}}}` (and the `TEXT` content type) leave it as it is,
+/// and swift-mustache's own character-wise escaper gives a third form, which this cache does not
+/// reproduce. The skeleton is kept only if filling it with the first context's texts gives exactly
+/// the page rendered the normal way; otherwise that shape is always rendered the normal way.
+///
+/// Templates with transforms (`{{uppercased(x)}}`, which would change a text the marker cannot
+/// show) or set-delimiter tags (which hide tags from that check) are never cached, and neither
+/// are contexts holding values other than texts, strings, booleans, integers, lists, string-keyed
+/// dictionaries and the site's own context types. Safe to use from several threads at once.
+final class ShapeCache: @unchecked Sendable {
+    /// Counts for `--verbose` and the benchmarks.
+    struct Statistics: Sendable, Equatable {
+        /// Renders filled from a skeleton.
+        var filled = 0
+        /// Renders done the normal way (new shapes, uncachable shapes, or caching off).
+        var rendered = 0
+        /// Shapes with a usable skeleton.
+        var shapes = 0
+    }
+
+    /// Whether the templates allow caching at all.
+    let isEnabled: Bool
+    /// Per template, every name part it and the templates it includes or inherits read; no entry
+    /// (or nil) when that is unknown or they may print whole objects. Keys outside it are left
+    /// out of shapes: no lookup made while rendering that template ever reaches them.
+    private let readNames: [String: Set<String>]
+    private let maximumShapes: Int
+    private let maximumBytes: Int
+    private let lock = NSLock()
+    // Guarded by `lock`. A nil skeleton: that shape renders the normal way.
+    private var skeletons: [[UInt8]: Skeleton?] = [:]
+    /// Shapes met once: a skeleton is made when one comes again, since most pages that list
+    /// many entries have a shape of their own and would only pay for an extra render.
+    private var seenOnce: Set<[UInt8]> = []
+    private var skeletonBytes = 0
+    private var statistics = Statistics()
+
+    /// - Parameters:
+    ///   - sources: every template's text, by name.
+    ///   - maximumShapes, maximumBytes: bounds on what the cache keeps; beyond them new shapes
+    ///     render the normal way, so memory stays flat on any site.
+    init(sources: [String: String], maximumShapes: Int = 8_192, maximumBytes: Int = 64 << 20) {
+        let scans = sources.mapValues(TagScan.init)
+        isEnabled = !scans.values.contains { $0.changesDelimiters || $0.usesTransforms }
+        var readNames: [String: Set<String>] = [:]
+        for name in scans.keys {
+            if let names = Self.names(readBy: name, scans: scans) { readNames[name] = names }
+        }
+        self.readNames = readNames
+        self.maximumShapes = maximumShapes
+        self.maximumBytes = maximumBytes
+    }
+
+    /// The name parts `template` and every template it reaches through `{{>partial}}` and
+    /// `{{<parent}}` read; nil when one of them may print a whole object or names a partial
+    /// that does not exist.
+    private static func names(readBy template: String, scans: [String: TagScan]) -> Set<String>? {
+        var names: Set<String> = []
+        var pending = [template]
+        var seen: Set<String> = []
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            guard let scan = scans[next], !scan.readsWholeObjects, !scan.hasDynamicPartials else { return nil }
+            names.formUnion(scan.nameParts)
+            pending += scan.partials.map(\.name) + scan.parents.map(\.name)
+        }
+        return names
+    }
+
+    /// Counts so far.
+    var counts: Statistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return statistics
+    }
+
+    /// `template` rendered with `context`; `render` renders a context the normal way (nil when the
+    /// template is missing).
+    func render(_ template: String, context: Any, with render: (Any) -> String?) -> String? {
+        guard isEnabled else { return count(render(context), filled: false) }
+        var walk = ShapeWalk(template: template, standIns: false, readNames: readNames[template])
+        _ = walk.visit(context)
+        guard walk.isUsable else { return count(render(context), filled: false) }
+
+        lock.lock()
+        let cached = skeletons[walk.key]
+        let isFull = skeletons.count >= maximumShapes || skeletonBytes >= maximumBytes
+        lock.unlock()
+        switch cached {
+        case .some(.some(let skeleton)):
+            return count(skeleton.fill(walk.texts), filled: true)
+        case .some(.none):
+            return count(render(context), filled: false)
+        case .none:
+            break
+        }
+        guard let page = render(context) else { return count(nil, filled: false) }
+        guard !isFull else { return count(page, filled: false) }
+        lock.lock()
+        let isNew = seenOnce.insert(walk.key).inserted
+        if isNew { skeletonBytes += walk.key.count }
+        lock.unlock()
+        guard !isNew else { return count(page, filled: false) }
+
+        var standInWalk = ShapeWalk(template: template, standIns: true, readNames: readNames[template])
+        let standIn = standInWalk.visit(context)
+        var skeleton: Skeleton?
+        if standInWalk.isUsable, standInWalk.key == walk.key, let text = render(standIn),
+           let candidate = Skeleton(text, texts: walk.texts), candidate.fill(walk.texts).utf8.elementsEqual(page.utf8) {
+            skeleton = candidate
+        }
+        lock.lock()
+        if skeletons[walk.key] == nil {
+            skeletons[walk.key] = .some(skeleton)
+            seenOnce.remove(walk.key)
+            skeletonBytes += skeleton?.byteCount ?? 0
+            if skeleton != nil { statistics.shapes += 1 }
+        }
+        statistics.rendered += 1
+        lock.unlock()
+        return page
+    }
+
+    private func count(_ page: String?, filled: Bool) -> String? {
+        lock.lock()
+        if filled { statistics.filled += 1 } else { statistics.rendered += 1 }
+        lock.unlock()
+        return page
+    }
+}
+
+/// A page rendered with markers in place of its texts, cut into literal bytes and text slots.
+struct Skeleton: Sendable {
+    enum Part: Sendable {
+        case literal([UInt8])
+        case text(Int, escaped: Bool)
+    }
+
+    let parts: [Part]
+    let byteCount: Int
+
+    /// Cuts `rendered` at its markers; nil when a marker is malformed, numbers no text, or was
+    /// escaped some other way than bouncekb's HTML escaper.
+    init?(_ rendered: String, texts: [String]) {
+        let bytes = Array(rendered.utf8)
+        var parts: [Part] = []
+        var literalStart = 0
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == ShapeMarker.openByte0, index + 2 < bytes.count,
+                  bytes[index + 1] == ShapeMarker.openByte1, bytes[index + 2] == ShapeMarker.openByte2 else {
+                index += 1
+                continue
+            }
+            guard let marker = ShapeMarker.parse(bytes, at: index), marker.number < texts.count else { return nil }
+            var end = marker.end
+            // A text ending in a line break has its marker end in one too (see `ShapeMarker`).
+            let text = texts[marker.number]
+            if text.utf8.last == UInt8(ascii: "\n") && text.last == "\n" {
+                guard end < bytes.count, bytes[end] == UInt8(ascii: "\n") else { return nil }
+                end += 1
+            }
+            if literalStart < index { parts.append(.literal(Array(bytes[literalStart..<index]))) }
+            parts.append(.text(marker.number, escaped: marker.escaped))
+            index = end
+            literalStart = end
+        }
+        if literalStart < bytes.count { parts.append(.literal(Array(bytes[literalStart..<bytes.count]))) }
+        self.parts = parts
+        byteCount = bytes.count
+    }
+
+    /// The page for a context of this shape whose texts, in walk order, are `texts`.
+    func fill(_ texts: [String]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(byteCount + 4 * texts.reduce(0) { $0 + $1.utf8.count })
+        for part in parts {
+            switch part {
+            case .literal(let bytes):
+                output.append(contentsOf: bytes)
+            case .text(let number, let escaped):
+                if escaped {
+                    HTML.appendEscaped(texts[number], to: &output)
+                } else {
+                    output.append(contentsOf: texts[number].utf8)
+                }
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// The text that stands in for text number N while a skeleton renders.
+///
+/// `U+E000`, N in decimal, `<'`+U+0301, `U+E001`, and a line break when the text ends in one (so
+/// that Mustache re-indents after it exactly as after the text). `<` shows whether a tag escaped
+/// it; the apostrophe with a combining mark is one character to swift-mustache's own escaper,
+/// which then leaves it alone, and so tells that escaper's output from bouncekb's.
+enum ShapeMarker {
+    static let openByte0: UInt8 = 0xEE, openByte1: UInt8 = 0x80, openByte2: UInt8 = 0x80
+    private static let rawTail = Array("<'\u{301}\u{E001}".utf8)
+    private static let escapedTail = Array("&lt;&#39;\u{301}\u{E001}".utf8)
+
+    static func text(number: Int, endsWithLineBreak: Bool) -> String {
+        "\u{E000}\(number)<'\u{301}\u{E001}" + (endsWithLineBreak ? "\n" : "")
+    }
+
+    /// The marker starting at `start` (at its `U+E000`): its number, whether it was escaped, and
+    /// where it ends (before any line break of its own).
+    static func parse(_ bytes: [UInt8], at start: Int) -> (number: Int, escaped: Bool, end: Int)? {
+        var index = start + 3
+        var number = 0
+        let digitsStart = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9"), index - digitsStart < 9 {
+            number = number * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        guard index > digitsStart else { return nil }
+        if matches(rawTail, in: bytes, at: index) { return (number, false, index + rawTail.count) }
+        if matches(escapedTail, in: bytes, at: index) { return (number, true, index + escapedTail.count) }
+        return nil
+    }
+
+    private static func matches(_ tail: [UInt8], in bytes: [UInt8], at index: Int) -> Bool {
+        guard index + tail.count <= bytes.count else { return false }
+        for offset in 0..<tail.count where bytes[index + offset] != tail[offset] { return false }
+        return true
+    }
+}
+
+/// A value a page context may hold, described for `ShapeCache`.
+protocol TemplateShaped {
+    /// Writes this value's shape into `walk` and returns its stand-in (itself unless the walk
+    /// makes stand-ins).
+    func visitShape(_ walk: inout ShapeWalk) -> Any
+}
+
+/// One walk over a context: its shape as bytes, its texts in order, and optionally the same
+/// context with markers in place of the texts. Both walks visit values in the same order
+/// (dictionary keys sorted), so text number N is the same text in both.
+struct ShapeWalk {
+    private(set) var key: [UInt8]
+    private(set) var texts: [String] = []
+    /// False once a value of a kind the cache does not know was met.
+    private(set) var isUsable = true
+    let standIns: Bool
+    /// Names templates can look up (nil: any name); other keys are skipped.
+    private let readNames: Set<String>?
+    static let maximumKeyBytes = 32 << 10
+
+    init(template: String, standIns: Bool, readNames: Set<String>? = nil) {
+        key = Array(template.utf8)
+        key.append(0)
+        key.reserveCapacity(512)
+        self.standIns = standIns
+        self.readNames = readNames
+    }
+
+    /// Whether a template can look `name` up at all.
+    func isRead(_ name: String) -> Bool {
+        readNames?.contains(name) ?? true
+    }
+
+    mutating func visit(_ value: Any) -> Any {
+        // A context this large is a page listing much of the site, whose shape is its own.
+        guard key.count < Self.maximumKeyBytes else {
+            isUsable = false
+            return value
+        }
+        // The kinds page contexts hold, told apart by their type pointer and then cast to that
+        // same type, which is a copy: a protocol cast looks the conformance up (and a failed cast
+        // to a class makes Foundation try bridging a dictionary first).
+        switch ObjectIdentifier(type(of: value)) {
+        case KnownType.text:
+            if let value = value as? TextValue { return text(value.text) }
+        case KnownType.bool:
+            if let value = value as? Bool { return value.visitShape(&self) }
+        case KnownType.anyDictionary:
+            if let value = value as? [String: Any] { return dictionary(value) }
+        case KnownType.textDictionary:
+            if let value = value as? [String: TextValue] { return dictionary(value) }
+        case KnownType.cards:
+            if let value = value as? [EntryCard] { return cards(value) }
+        case KnownType.anyDictionaries:
+            if let value = value as? [[String: Any]] { return list(value) { $0.dictionary($1) } }
+        case KnownType.textDictionaries:
+            if let value = value as? [[String: TextValue]] { return list(value) { $0.dictionary($1) } }
+        default:
+            break
+        }
+        guard let shaped = value as? any TemplateShaped else {
+            isUsable = false
+            return value
+        }
+        return shaped.visitShape(&self)
+    }
+
+    private enum KnownType {
+        static let text = ObjectIdentifier(TextValue.self)
+        static let bool = ObjectIdentifier(Bool.self)
+        static let anyDictionary = ObjectIdentifier([String: Any].self)
+        static let textDictionary = ObjectIdentifier([String: TextValue].self)
+        static let cards = ObjectIdentifier([EntryCard].self)
+        static let anyDictionaries = ObjectIdentifier([[String: Any]].self)
+        static let textDictionaries = ObjectIdentifier([[String: TextValue]].self)
+    }
+
+    /// A string-keyed dictionary, its keys in sorted order.
+    mutating func dictionary<Value>(_ dictionary: [String: Value]) -> Any {
+        var names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
+        names.sort()
+        open(UInt8(ascii: "{"), count: names.count)
+        var standIn: [String: Any] = [:]
+        if standIns { standIn.reserveCapacity(names.count) }
+        for name in names {
+            guard let value = dictionary[name] else { continue }
+            self.name(name)
+            let visited = visit(value)
+            if standIns { standIn[name] = visited }
+        }
+        return standIns ? standIn : dictionary
+    }
+
+    /// A list whose elements `element` visits.
+    mutating func list<Element>(_ list: [Element], _ element: (inout ShapeWalk, Element) -> Any) -> Any {
+        open(UInt8(ascii: "["), count: list.count)
+        guard standIns else {
+            for item in list { _ = element(&self, item) }
+            return list
+        }
+        var standIn: [Any] = []
+        standIn.reserveCapacity(list.count)
+        for item in list { standIn.append(element(&self, item)) }
+        return standIn
+    }
+
+    /// A list of entry cards, the longest lists on a site's pages.
+    private mutating func cards(_ cards: [EntryCard]) -> Any {
+        list(cards) { walk, card in card.visitShape(&walk) }
+    }
+
+    /// A `TextValue`'s text.
+    mutating func text(_ text: String) -> Any {
+        guard !text.isEmpty else {
+            key.append(UInt8(ascii: "e"))
+            return TextValue("")
+        }
+        // Mustache compares the last *character* ("\r\n" is one); the byte test settles most texts.
+        let endsWithLineBreak = text.utf8.last == UInt8(ascii: "\n") && text.last == "\n"
+        key.append(endsWithLineBreak ? UInt8(ascii: "n") : UInt8(ascii: "t"))
+        texts.append(text)
+        return standIns ? TextValue(ShapeMarker.text(number: texts.count - 1, endsWithLineBreak: endsWithLineBreak)) : TextValue(text)
+    }
+
+    /// A value that is part of the shape itself (a number, a boolean, a plain string).
+    mutating func fixed(_ kind: UInt8, _ description: String) {
+        key.append(kind)
+        appendLength(description.utf8.count)
+        key.append(contentsOf: description.utf8)
+    }
+
+    mutating func open(_ kind: UInt8, count: Int) {
+        key.append(kind)
+        appendLength(count)
+    }
+
+    mutating func name(_ name: String) {
+        appendLength(name.utf8.count)
+        key.append(contentsOf: name.utf8)
+    }
+
+    /// An object with a fixed set of names (`names`, sorted), visited like a dictionary of them.
+    mutating func fields(of parent: any MustacheParent, named names: [String]) -> Any {
+        let names = names.filter(isRead)
+        open(UInt8(ascii: "{"), count: names.count)
+        var standIn: [String: Any] = [:]
+        for name in names {
+            self.name(name)
+            guard let value = parent.child(named: name) else {
+                isUsable = false
+                continue
+            }
+            let visited = visit(value)
+            if standIns { standIn[name] = visited }
+        }
+        return standIns ? standIn : parent
+    }
+
+    private mutating func appendLength(_ length: Int) {
+        var rest = length
+        repeat {
+            key.append(UInt8(truncatingIfNeeded: rest & 0x7F) | (rest > 0x7F ? 0x80 : 0))
+            rest >>= 7
+        } while rest > 0
+    }
+}
+
+extension TextValue: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any { walk.text(text) }
+}
+
+extension String: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.fixed(UInt8(ascii: "s"), self)
+        return self
+    }
+}
+
+extension Bool: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.fixed(UInt8(ascii: "b"), self ? "1" : "0")
+        return self
+    }
+}
+
+extension Int: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.fixed(UInt8(ascii: "i"), String(self))
+        return self
+    }
+}
+
+extension Array: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.list(self) { walk, element in walk.visit(element) }
+    }
+}
+
+extension Dictionary: TemplateShaped where Key == String {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.dictionary(self)
+    }
+}
+
+extension LayeredContext: TemplateShaped {
+    func visitShape(_ walk: inout ShapeWalk) -> Any {
+        walk.open(UInt8(ascii: "L"), count: 2)
+        let top = walk.visit(self.top)
+        let below = walk.visit(self.below)
+        guard walk.standIns, let top = top as? any MustacheParent, let below = below as? [String: Any] else { return self }
+        return LayeredStandIn(top: top, below: below)
+    }
+}
+
+/// `LayeredContext` with stand-in values.
+private struct LayeredStandIn: MustacheParent {
+    let top: any MustacheParent
+    let below: [String: Any]
+
+    func child(named name: String) -> Any? {
+        top.child(named: name) ?? below[name]
+    }
+}

@@ -1,0 +1,172 @@
+import BounceKB
+import Foundation
+import Mustache
+import Testing
+@testable import SiteBuilder
+
+/// `ShapeCache`: a page filled into the skeleton of its shape must be byte for byte the page
+/// swift-mustache renders, whatever the texts hold, and anything the cache cannot vouch for must
+/// be rendered the normal way.
+@Suite struct ShapeCacheTests {
+    /// A cache and a library over the same template texts (`name` → source).
+    private func cacheAndLibrary(_ sources: [String: String]) throws -> (ShapeCache, MustacheLibrary) {
+        UTF8HTMLContentType.register()
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, source) in sources { templates[name] = try MustacheTemplate(string: source) }
+        return (ShapeCache(sources: sources), MustacheLibrary(templates: templates))
+    }
+
+    /// Renders every context through the cache and directly, and expects the same bytes.
+    private func expectSameOutput(_ contexts: [[String: Any]], template: String, sources: [String: String],
+                                  sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ShapeCache.Statistics {
+        let (cache, library) = try cacheAndLibrary(sources)
+        for (index, context) in contexts.enumerated() {
+            let direct = library.render(context, withTemplate: template)
+            let cached = cache.render(template, context: context) { library.render($0, withTemplate: template) }
+            #expect(cached.map { Array($0.utf8) } == direct.map { Array($0.utf8) }, "context \(index)", sourceLocation: sourceLocation)
+        }
+        return cache.counts
+    }
+
+    private static let page = """
+    {{% CONTENT_TYPE: HTML }}
+    <h1 title="{{title}}">{{title}}</h1>
+    {{#hasItems}}<ul>
+    {{#items}}<li><a href="{{href}}">{{label}}</a>{{#note}} ({{note}}){{/note}}</li>
+    {{/items}}</ul>{{/hasItems}}
+    <div>{{{bodyHTML}}}</div>
+    {{>partials/indented}}
+    """
+
+    private static let indented = """
+    {{% CONTENT_TYPE: HTML }}
+      <p>{{lead}}</p>
+      {{tail}}
+      <em>{{tail}}</em>
+    """
+
+    private func context(_ title: String, items: [(String, String, String?)], body: String, lead: String, tail: String) -> [String: Any] {
+        [
+            "title": TextValue(title), "bodyHTML": TextValue(body), "lead": TextValue(lead), "tail": TextValue(tail),
+            "hasItems": !items.isEmpty,
+            "items": items.map { item -> [String: Any] in
+                ["href": TextValue(item.0), "label": TextValue(item.1), "note": item.2.map { TextValue($0) as Any } ?? false]
+            },
+        ]
+    }
+
+    @Test func pagesOfOneShapeAreFilledAndMatchSwiftMustache() throws {
+        // Texts that escaping, Unicode and Mustache's re-indenting treat specially, all in one shape.
+        let awkward = [
+            "plain words", "<script>alert('x')</script> & \"quoted\"", "quote then combining mark: '\u{301} \"\u{301}",
+            "private use \u{E000}12<'\u{301}\u{E001} and \u{E000}", "café ñ 😀 \u{1F1EB}\u{1F1F7}", "tab\tand\u{0}nul",
+            "ends with a line break\n", "ends with CR LF\r\n", "\n", "multi\nline\ntext",
+        ]
+        var contexts: [[String: Any]] = []
+        for (index, text) in awkward.enumerated() {
+            let other = awkward[(index + 3) % awkward.count]
+            contexts.append(context(text, items: [("a.html?x=1&y=\"2\"", other, nil), (text, "b", other)], body: "<p>\(other)</p>", lead: other, tail: text))
+        }
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": Self.page, "partials/indented": Self.indented])
+        #expect(counts.filled > 0, "the skeleton path must have been used, or this test proves nothing")
+    }
+
+    @Test func emptyTextsAndLineBreaksAreShapesOfTheirOwn() throws {
+        // An indented partial re-indents after a text ending in "\n" and skips empty texts:
+        // texts that differ that way must not share a skeleton.
+        var contexts: [[String: Any]] = []
+        for tail in ["", "x", "x\n", "", "y\n", "y", "\r\n", "z\r\n"] {
+            for lead in ["", "lead", "lead\n"] {
+                // Three of each: the first is rendered, the second makes the skeleton, the third is filled.
+                for title in ["t", "u", "v"] { contexts.append(context(title, items: [], body: "", lead: lead, tail: tail)) }
+            }
+        }
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": Self.page, "partials/indented": Self.indented])
+        #expect(counts.filled > 0)
+    }
+
+    @Test func listLengthsBooleansAndMissingKeysChangeTheShape() throws {
+        var contexts: [[String: Any]] = []
+        for count in [0, 1, 2, 1, 0, 2, 3] {
+            let items = (0..<count).map { ("h\($0)", "l\($0)", $0 % 2 == 0 ? "n\($0)" : nil) }
+            contexts.append(context("c\(count)", items: items, body: "b", lead: "l", tail: "t"))
+        }
+        // A key missing at one level is looked up in the level below: `note` falls through to the page's.
+        var fallsThrough = context("f", items: [("h", "l", nil)], body: "b", lead: "l", tail: "t")
+        fallsThrough["items"] = [["href": TextValue("h"), "label": TextValue("l")]] as [[String: Any]]
+        fallsThrough["note"] = TextValue("from the page")
+        contexts += [fallsThrough, fallsThrough]
+        _ = try expectSameOutput(contexts, template: "page", sources: ["page": Self.page, "partials/indented": Self.indented])
+    }
+
+    @Test func swiftMustachesOwnEscaperIsNeverImitated() throws {
+        // Without the CONTENT_TYPE line, swift-mustache escapes character by character, which
+        // differs from bouncekb's escaper for a quote followed by a combining mark.
+        let page = "<p>{{title}}</p>{{{bodyHTML}}}"
+        let contexts = (0..<4).map { context("it'\u{301}s \($0)", items: [], body: "<b>\($0)</b>", lead: "", tail: "") }
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": page])
+        #expect(counts.shapes == 0)
+        #expect(counts.filled == 0)
+    }
+
+    @Test func transformsAndDelimiterChangesTurnTheCacheOff() throws {
+        let transformed = "{{% CONTENT_TYPE: HTML }}<p>{{uppercased(title)}}</p>"
+        let (cache, _) = try cacheAndLibrary(["page": transformed])
+        #expect(!cache.isEnabled)
+        let counts = try expectSameOutput((0..<3).map { context("title \($0)", items: [], body: "", lead: "", tail: "") },
+                                          template: "page", sources: ["page": transformed])
+        #expect(counts.filled == 0)
+        let (delimited, _) = try cacheAndLibrary(["page": "{{=<% %>=}}<p><%title%></p>"])
+        #expect(!delimited.isEnabled)
+    }
+
+    @Test func templatesPrintingWholeObjectsStillRenderCorrectly() throws {
+        // `{{.}}` prints an object's description, which no skeleton can stand in for.
+        let page = "{{% CONTENT_TYPE: HTML }}{{#items}}<i>{{.}}</i>{{/items}}<p>{{title}}</p>"
+        let contexts: [[String: Any]] = (0..<4).map { ["title": TextValue("t\($0)"), "items": ["a\($0)", "b"]] }
+        _ = try expectSameOutput(contexts, template: "page", sources: ["page": page])
+    }
+
+    @Test func keysNoTemplateReadsAreLeftOutOfTheShape() throws {
+        let page = "{{% CONTENT_TYPE: HTML }}<p>{{title}}</p>"
+        let contexts: [[String: Any]] = [
+            ["title": TextValue("one"), "unused": [TextValue("a")]],
+            ["title": TextValue("two"), "unused": [TextValue("a"), TextValue("b")], "other": true],
+            ["title": TextValue("three")],
+        ]
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": page])
+        // The first is rendered, the second makes the skeleton, the third is filled from it.
+        #expect(counts.filled == 1, "all three have the shape of a page with one text")
+    }
+
+    @Test func everyPageOfTheSiteIsWhatSwiftMustacheRendersOnItsOwn() throws {
+        for baseURL in ["/", "/help/", "https://help.example.com/docs/"] {
+            var kb = Fixtures.knowledgeBase
+            kb.site.baseURL = baseURL
+            let renderer = try SiteRenderer(knowledgeBase: kb, codes: .registry, templates: Fixtures.templateSet())
+            // Twice, so that the second round is filled from skeletons.
+            for _ in 0..<2 {
+                for job in renderer.model.jobs {
+                    let name = SiteModel.template(for: job.kind)
+                    let direct = renderer.templates.library.render(renderer.model.context(for: job), withTemplate: name)
+                    #expect(renderer.renderPageText(job).map { Array($0.utf8) } == direct.map { Array($0.utf8) }, "\(job.path) with base \(baseURL)")
+                }
+            }
+            #expect(renderer.templates.shapes.counts.filled > 0)
+        }
+    }
+
+    @Test func markersAreReadBackOnlyWhenWellFormed() {
+        let texts = ["a<b", "c\n"]
+        let raw = ShapeMarker.text(number: 0, endsWithLineBreak: false)
+        let escaped = HTML.escape(raw)
+        let withBreak = ShapeMarker.text(number: 1, endsWithLineBreak: true)
+        let skeleton = Skeleton("x" + raw + "y" + escaped + "z" + withBreak + "w", texts: texts)
+        #expect(skeleton?.fill(texts) == "xa<bya&lt;bzc\nw")
+        #expect(Skeleton("\u{E000}7<'\u{301}\u{E001}", texts: texts) == nil, "numbers a text that does not exist")
+        #expect(Skeleton("\u{E000}0&lt;'\u{301}\u{E001}", texts: texts) == nil, "escaped by another escaper")
+        #expect(Skeleton("\u{E000}1<'\u{301}\u{E001}", texts: texts) == nil, "its text ends in a line break, the marker does not")
+        #expect(Skeleton("\u{E000}", texts: texts) == nil)
+        #expect(Skeleton("no markers", texts: [])?.fill([]) == "no markers")
+    }
+}
