@@ -25,7 +25,8 @@ public struct StatusCode: Hashable, Comparable, Codable, Sendable, CustomStringC
     /// Parses `"5.7.26"`. Surrounding whitespace is ignored; anything else that is not exactly
     /// `class.subject.detail` (e.g. `"6.1.1"`, `"5.8.1"`, `"5.1.1000"`, `"1.2"`, `"5.01.1"`) gives nil.
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false)
+        let parts = FastText.trimming(text, .whitespacesAndNewlines, ascii: FastText.whitespacesAndNewlines)
+            .split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
               let klass = Self.number(parts[0], maxDigits: 1),
               let subject = Self.number(parts[1], maxDigits: 3),

@@ -85,7 +85,9 @@ final class EntryCard: MustacheParent, Sendable {
         }
 
         func visitShape(_ walk: inout ShapeWalk) -> Any {
-            walk.fields(of: self, named: EntryCard.names)
+            // `cardHTML` is the empty string here, as `child(named:)` gives it.
+            EntryCard.visitFields(&walk, of: self, cardHTML: { "".visitShape(&$0) }, id: id, title: title, summary: summary,
+                                  href: href, reply: reply, status: status, permanence: permanence)
         }
     }
 }
@@ -94,6 +96,15 @@ extension EntryCard: TemplateShaped {
     /// Visits the stored values directly, in the order of `names`: cards are the most common
     /// objects of a large site's pages.
     func visitShape(_ walk: inout ShapeWalk) -> Any {
+        Self.visitFields(&walk, of: self, cardHTML: { $0.text(self.cardHTML.text) }, id: id, title: title, summary: summary,
+                         href: href, reply: reply, status: status, permanence: permanence)
+    }
+
+    /// A card's fields, as `child(named:)` answers them, in the order of `names`.
+    fileprivate static func visitFields(
+        _ walk: inout ShapeWalk, of card: Any, cardHTML: (inout ShapeWalk) -> Any, id: TextValue, title: TextValue,
+        summary: TextValue, href: TextValue, reply: TextValue, status: TextValue?, permanence: [String: TextValue]
+    ) -> Any {
         var standIn: [String: Any] = [:]
         let names = Self.names.filter(walk.isRead)
         walk.open(UInt8(ascii: "C"), count: names.count)
@@ -101,10 +112,10 @@ extension EntryCard: TemplateShaped {
             walk.name(name)
             let visited: Any
             switch name {
-            case "cardHTML": visited = walk.text(cardHTML.text)
+            case "cardHTML": visited = cardHTML(&walk)
             case "href": visited = walk.text(href.text)
             case "id": visited = walk.text(id.text)
-            case "permanence": visited = walk.dictionary(permanence)
+            case "permanence": visited = walk.textDictionary(permanence)
             case "reply": visited = walk.text(reply.text)
             case "status": visited = status.map { walk.text($0.text) } ?? false.visitShape(&walk)
             case "summary": visited = walk.text(summary.text)
@@ -112,7 +123,7 @@ extension EntryCard: TemplateShaped {
             }
             if walk.standIns { standIn[name] = visited }
         }
-        return walk.standIns ? standIn : self
+        return walk.standIns ? standIn : card
     }
 }
 

@@ -62,9 +62,33 @@ public enum HTML {
             // occur it cannot match, so it only runs where it may.
             let placeholder = "{\(name)}"
             guard containsBytes(html, placeholder) else { continue }
-            html = html.replacing(placeholder, with: "<var>\(name)</var>")
+            // In ASCII text every byte is a character, so replacing bytes is replacing characters.
+            if html.utf8.allSatisfy({ $0 < 0x80 }) {
+                html = replacingBytes(of: placeholder, with: "<var>\(name)</var>", in: html)
+            } else {
+                html = html.replacing(placeholder, with: "<var>\(name)</var>")
+            }
         }
         return html
+    }
+
+    /// `text` with every occurrence of `target`'s bytes replaced by `replacement`'s, left to right.
+    static func replacingBytes(of target: String, with replacement: String, in text: String) -> String {
+        let bytes = Array(text.utf8), pattern = Array(target.utf8)
+        guard !pattern.isEmpty else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            if index + pattern.count <= bytes.count, bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                result.append(contentsOf: replacement.utf8)
+                index += pattern.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Whether the UTF-8 bytes of `needle` occur in `text` (a necessary condition for a

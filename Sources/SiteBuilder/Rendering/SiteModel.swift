@@ -345,11 +345,19 @@ struct SiteModel: Sendable {
         return Self.withPresenceFlags(context)
     }
 
+    private static let scalarTypes: Set<ObjectIdentifier> = [
+        ObjectIdentifier(TextValue.self), ObjectIdentifier(Bool.self), ObjectIdentifier(Int.self), ObjectIdentifier(String.self),
+        ObjectIdentifier([String: Any].self), ObjectIdentifier([String: TextValue].self), ObjectIdentifier([String: Bool].self),
+    ]
+
     /// Adds `hasX` = true/false beside every list `x`, so templates can wrap a list in a heading
     /// only when it has items, with plain Mustache.
     static func withPresenceFlags(_ context: [String: Any]) -> [String: Any] {
         var result = context
         for (key, value) in context {
+            // The kinds of value that are never lists are told by their type pointer, which is
+            // cheaper than the protocol cast below (a conformance look-up) that finds lists.
+            if Self.scalarTypes.contains(ObjectIdentifier(type(of: value))) { continue }
             // `TemplateList`, not `as? [Any]`: that cast copies every element of the list.
             guard let list = value as? any TemplateList, let first = key.first else { continue }
             result["has" + first.uppercased() + key.dropFirst()] = !list.isEmptyList

@@ -6,6 +6,26 @@
 /// escaped too, so no text from content can spell `</script>` or `<!--` in the output.
 enum ScriptJSON {
     static func string(_ text: String) -> String {
+        // ASCII text byte by byte (the same escapes); other text scalar by scalar below.
+        let ascii: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var output: [UInt8] = [UInt8(ascii: "\"")]
+            output.reserveCapacity(bytes.count + 2)
+            for byte in bytes {
+                switch byte {
+                case 0x80...: return nil
+                case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20, 0x7F: output += hex(UInt32(byte)).utf8
+                default: output.append(byte)
+                }
+            }
+            output.append(UInt8(ascii: "\""))
+            return String(decoding: output, as: UTF8.self)
+        }
+        if let ascii, let result = ascii { return result }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -20,7 +20,7 @@ public enum SiteSearch {
         let export = SearchExport(matcher: Matcher(knowledgeBase: renderer.knowledgeBase))
         var files = [OutputFile(path: SearchIndex.path, text: SearchIndex.script(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
         guard renderer.templates.names.contains(templateName) else { return (files, 0) }
-        guard let html = renderer.templates.render(templateName, context: model.searchPageContext()) else {
+        guard let html = renderer.templates.render(templateName, context: model.searchPageContext(templates: renderer.templates)) else {
             throw SiteRenderError(message: "template \"\(templateName)\" is missing", path: pagePath)
         }
         files.append(OutputFile(path: pagePath, text: html))
@@ -36,9 +36,16 @@ public enum SiteSearch {
 }
 
 extension SiteModel {
+    /// The partial that renders one entry of the search page's list into `entriesHTML`.
+    static let searchEntryTemplate = "partials/search-entry"
+
     /// The search page's context: the frame every page has, plus every entry by category and
     /// every code, for the list shown without JavaScript (and before anything is typed).
-    func searchPageContext() -> [String: Any] {
+    ///
+    /// - Parameter templates: renders each category's `entriesHTML` (every entry through
+    ///   `partials/search-entry`, each followed by a line break); without it, or without that
+    ///   partial, `entriesHTML` is empty.
+    func searchPageContext(templates: TemplateSet? = nil) -> [String: Any] {
         let path = SiteSearch.pagePath
         // The not-found page's context is the bare frame (no breadcrumbs, lists or navigation
         // state); its own title, description and link base are replaced below.
@@ -60,18 +67,35 @@ extension SiteModel {
             ["title": "Search", "last": true, "href": false] as [String: Any],
         ]
 
-        var byCategory: [String: [[String: Any]]] = [:]
-        for entry in kb.entries {
-            let card: [String: Any] = [
-                "title": entry.title, "href": links.to(SitePaths.entry(category: entry.category, id: entry.id)),
-                "reply": String(entry.reply), "status": entry.status ?? false,
-                "permanence": Self.permanence(entry.permanence),
+        // Texts as `TextValue`s: the same output as strings, and each entry's line can then be
+        // rendered from one skeleton (see `ShapeCache`).
+        let cards = kb.entries.map { entry -> [String: any Sendable] in
+            [
+                "title": TextValue(entry.title), "href": TextValue(links.to(SitePaths.entry(category: entry.category, id: entry.id))),
+                "reply": TextValue(String(entry.reply)), "status": entry.status.map { TextValue($0) as any Sendable } ?? false,
+                "permanence": Self.permanenceValue(entry.permanence),
             ]
-            byCategory[entry.category, default: []].append(card)
         }
+        // Each line is rendered on its own with the card on top of the page-wide values; the
+        // card has every name the shipped line reads, so nothing falls through to the page.
+        let renders = templates?.names.contains(Self.searchEntryTemplate) == true ? templates : nil
+        let frame = frame(root: links.root)
+        let lines = Parallel.map(cards, minimumBatch: 64) { card in
+            renders?.render(Self.searchEntryTemplate, object: LayeredContext(top: card, below: frame)) ?? ""
+        }
+        var byCategory: [String: [Int]] = [:]
+        for (position, entry) in kb.entries.enumerated() { byCategory[entry.category, default: []].append(position) }
         context["searchCategories"] = kb.categories.compactMap { category -> [String: Any]? in
-            guard let entries = byCategory[category.id], !entries.isEmpty else { return nil }
-            return ["id": category.id, "title": category.title, "entries": entries]
+            guard let positions = byCategory[category.id], !positions.isEmpty else { return nil }
+            var html = ""
+            for position in positions {
+                html += lines[position]
+                if !lines[position].hasSuffix("\n") { html += "\n" }
+            }
+            return [
+                "id": category.id, "title": category.title, "entries": positions.map { cards[$0] as [String: Any] },
+                "entriesHTML": TextValue(html),
+            ]
         }
         let code: (CodeInfo) -> [String: Any] = { info in
             ["label": info.label, "title": info.title, "href": links.to(SitePaths.code(slug: info.slug))]

@@ -295,13 +295,13 @@ struct ShapeWalk {
         case KnownType.anyDictionary:
             if let value = value as? [String: Any] { return dictionary(value) }
         case KnownType.textDictionary:
-            if let value = value as? [String: TextValue] { return dictionary(value) }
+            if let value = value as? [String: TextValue] { return textDictionary(value) }
         case KnownType.cards:
             if let value = value as? [EntryCard] { return cards(value) }
         case KnownType.anyDictionaries:
             if let value = value as? [[String: Any]] { return list(value) { $0.dictionary($1) } }
         case KnownType.textDictionaries:
-            if let value = value as? [[String: TextValue]] { return list(value) { $0.dictionary($1) } }
+            if let value = value as? [[String: TextValue]] { return list(value) { $0.textDictionary($1) } }
         default:
             break
         }
@@ -333,6 +333,21 @@ struct ShapeWalk {
             guard let value = dictionary[name] else { continue }
             self.name(name)
             let visited = visit(value)
+            if standIns { standIn[name] = visited }
+        }
+        return standIns ? standIn : dictionary
+    }
+
+    /// `dictionary(_:)` for texts only, without boxing each value to find its kind.
+    mutating func textDictionary(_ dictionary: [String: TextValue]) -> Any {
+        var names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
+        names.sort()
+        open(UInt8(ascii: "{"), count: names.count)
+        var standIn: [String: Any] = [:]
+        for name in names {
+            guard let value = dictionary[name] else { continue }
+            self.name(name)
+            let visited = text(value.text)
             if standIns { standIn[name] = visited }
         }
         return standIns ? standIn : dictionary
@@ -384,23 +399,6 @@ struct ShapeWalk {
     mutating func name(_ name: String) {
         appendLength(name.utf8.count)
         key.append(contentsOf: name.utf8)
-    }
-
-    /// An object with a fixed set of names (`names`, sorted), visited like a dictionary of them.
-    mutating func fields(of parent: any MustacheParent, named names: [String]) -> Any {
-        let names = names.filter(isRead)
-        open(UInt8(ascii: "{"), count: names.count)
-        var standIn: [String: Any] = [:]
-        for name in names {
-            self.name(name)
-            guard let value = parent.child(named: name) else {
-                isUsable = false
-                continue
-            }
-            let visited = visit(value)
-            if standIns { standIn[name] = visited }
-        }
-        return standIns ? standIn : parent
     }
 
     private mutating func appendLength(_ length: Int) {
