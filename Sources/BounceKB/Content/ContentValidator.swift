@@ -13,28 +13,29 @@ public enum ContentValidator {
     ///   - unloadedEntryIDs: ids of entry files that exist but could not be loaded; naming them in
     ///     `related` is not reported again, since their own file already has an error.
     public static func validate(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:], unloadedEntryIDs: Set<String> = []) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
         let categoryIDs = kb.categories.map(\.id)
         let entryIDs = kb.entries.map(\.id)
         let allIDs = Set(entryIDs).union(unloadedEntryIDs)
         let suggestionIDs = allIDs.sorted()
         let reasonIDs = kb.reasons.map(\.id)
-        // Entry ids per category, built on first use (only `category/id` related items need them):
-        // scanning every entry for every such item would make validation quadratic.
-        var idsByCategory: [String: (ordered: [String], set: Set<String>)]?
-        func ids(in category: String) -> (ordered: [String], set: Set<String>) {
-            if idsByCategory == nil {
-                var table: [String: (ordered: [String], set: Set<String>)] = [:]
-                for entry in kb.entries {
-                    table[entry.category, default: ([], [])].ordered.append(entry.id)
-                    table[entry.category, default: ([], [])].set.insert(entry.id)
-                }
-                idsByCategory = table
+        // Entry ids per category, built once when some `related` item names a category (only
+        // `category/id` items need them): scanning every entry for every such item would make
+        // validation quadratic.
+        var idsByCategory: [String: (ordered: [String], set: Set<String>)] = [:]
+        if kb.entries.contains(where: { $0.related.contains { $0.utf8.contains(UInt8(ascii: "/")) } }) {
+            for entry in kb.entries {
+                idsByCategory[entry.category, default: ([], [])].ordered.append(entry.id)
+                idsByCategory[entry.category, default: ([], [])].set.insert(entry.id)
             }
-            return idsByCategory?[category] ?? ([], [])
+        }
+        let idsInCategory = idsByCategory
+        @Sendable func ids(in category: String) -> (ordered: [String], set: Set<String>) {
+            idsInCategory[category] ?? ([], [])
         }
 
-        for entry in kb.entries {
+        // Each entry is checked on its own, so entries go to all cores; results in entry order.
+        let perEntry = Parallel.map(kb.entries, minimumBatch: 64) { entry -> [Diagnostic] in
+            var diagnostics: [Diagnostic] = []
             let source = sources[entry.id] ?? EntrySource(file: "content/\(entry.category)/\(entry.id).md")
             func report(_ severity: Diagnostic.Severity, _ message: String, field: String, item: Int? = nil) {
                 let location = sources[entry.id] == nil ? SourceLocation(line: 0, column: 0) : source.bestLocation(of: field, item: item)
@@ -159,8 +160,9 @@ public enum ContentValidator {
                     report(.warning, "'\(related)' is listed twice in related; delete one", field: "related", item: index)
                 }
             }
+            return diagnostics
         }
-        return diagnostics
+        return perEntry.flatMap { $0 }
     }
 
     static func replyMessage(_ reply: Int) -> String {
