@@ -39,6 +39,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let environment = CommandEnvironment.current()
+        SiteBuilder.limitAllocatorArenas(environment: environment.variables)
         let started = ContinuousClock.now
         let options = SiteBuildOptions(
             contentDirectory: environment.url(for: content),

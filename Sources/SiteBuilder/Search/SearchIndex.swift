@@ -73,16 +73,18 @@ public enum SearchIndex {
         }
 
         // Keyword tier: the distinct literal tokens of each title and summary.
-        func words(_ text: String) -> [String] {
+        let normalizer = export.normalizer
+        @Sendable func words(_ text: String) -> [String] {
             var seen = Set<String>()
-            return export.normalizer.tokens(text).map(\.text).filter { !Normalizer.isPlaceholder($0) && seen.insert($0).inserted }
+            return normalizer.tokens(text).map(\.text).filter { !Normalizer.isPlaceholder($0) && seen.insert($0).inserted }
         }
-        let entryWords = kb.entries.map { (title: words($0.title), summary: words($0.summary)) }
+        // Per entry on all cores (results in entry order): at 100,000 entries this index is
+        // built after the pages, on its own.
+        let entryWords = Parallel.map(kb.entries, minimumBatch: 256) { (title: words($0.title), summary: words($0.summary)) }
         let extraWords = Set(entryWords.flatMap { $0.title + $0.summary }.filter { termID[$0] == nil }).sorted()
         var wordID = termID
         for word in extraWords { wordID[word] = wordID.count }
         let wordsByID = Dictionary(zip(kb.entries.map(\.id), entryWords), uniquingKeysWith: { first, _ in first })
-        func ids(_ tokens: [String]) -> String { ScriptJSON.array(tokens.compactMap { wordID[$0].map(ScriptJSON.number) }) }
 
         var phrasesByEntry = Array(repeating: [String](), count: index.entries.count)
         for phrase in index.phrases where phrase.entry < phrasesByEntry.count {
@@ -90,20 +92,21 @@ public enum SearchIndex {
         }
 
         let entriesByID = Dictionary(kb.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var entries: [String] = []
-        entries.reserveCapacity(index.entries.count)
-        for (position, info) in index.entries.enumerated() {
-            guard let entry = entriesByID[info.id] else { continue }
+        let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
+        let entries = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
+            let info = indexEntries[position]
+            let ids = { (tokens: [String]) -> String in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
+            guard let entry = entriesByID[info.id] else { return nil }
             let status = info.status.flatMap(StatusCode.init)?.description ?? ""
-            entries.append(ScriptJSON.array([
+            return ScriptJSON.array([
                 ScriptJSON.string(entry.id), ScriptJSON.number(categoryPosition[entry.category] ?? 0),
                 ScriptJSON.string(entry.title), ScriptJSON.string(entry.summary),
                 ScriptJSON.number(info.reply), ScriptJSON.string(status),
                 ScriptJSON.number(permanenceCode(entry.permanence)), ScriptJSON.number(reasonPosition[info.reason] ?? 0),
-                info.generic ? "1" : "0", ScriptJSON.array(phrasesByEntry[position]),
+                info.generic ? "1" : "0", ScriptJSON.array(frozenPhrases[position]),
                 ids(wordsByID[entry.id]?.title ?? []), ids(wordsByID[entry.id]?.summary ?? []),
-            ]))
-        }
+            ])
+        }.compactMap { $0 }
 
         let cues = index.cues.map { cue in
             ScriptJSON.array([
