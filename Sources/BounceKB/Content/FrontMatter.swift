@@ -71,12 +71,13 @@ struct FrontMatterSplit {
                 "front matter is never closed; add a line '---' after the last front matter field",
                 file: file, line: 1, column: 1))
         }
+        // The lines are slices of `source.text` split at its line feeds, so a run of them joined
+        // with "\n" is the text from the first one's start to the last one's end: sliced, not joined.
+        let text = source.text
+        let yaml = closing > 1 ? String(text[lines[1].startIndex..<lines[closing - 1].endIndex]) : ""
+        let body = closing + 1 < lines.count ? String(text[lines[closing + 1].startIndex...]) : ""
         return .success(FrontMatterSplit(
-            yaml: lines[1..<closing].joined(separator: "\n"),
-            yamlFirstLine: 2,
-            closingLine: closing + 1,
-            body: lines[(closing + 1)...].joined(separator: "\n"),
-            bodyFirstLine: closing + 2))
+            yaml: yaml, yamlFirstLine: 2, closingLine: closing + 1, body: body, bodyFirstLine: closing + 2))
     }
 
     private static func isDelimiter(_ line: Substring) -> Bool {
