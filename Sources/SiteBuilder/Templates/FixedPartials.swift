@@ -45,16 +45,7 @@ struct FixedPartials: Sendable {
     /// What `name` and the partials it includes read, or nil when any of them does something
     /// the rule above does not allow.
     private static func closureReads(of name: String, scans: [String: TagScan]) -> Set<String>? {
-        var names: Set<String> = []
-        var pending = [name]
-        var seen: Set<String> = []
-        while let next = pending.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            guard let scan = scans[next], scan.isPlain else { return nil }
-            names.formUnion(scan.reads)
-            pending += scan.partials.map(\.name)
-        }
-        return names
+        TagScan.union(from: name, scans: scans, following: { $0.partials.map(\.name) }, of: { $0.isPlain ? $0.reads : nil })
     }
 
     /// Whether every `{{>name}}` is at the top of the stack in a template that is never itself
@@ -252,6 +243,22 @@ struct TagScan {
             return
         }
         reads.insert(String(name.split(separator: ".", maxSplits: 1)[0]))
+    }
+
+    /// `part` of the template `name` and of every template reached from it through `following`,
+    /// joined; nil when one of them is missing or `part` gives nil for it.
+    static func union(from name: String, scans: [String: TagScan], following: (TagScan) -> [String],
+                      of part: (TagScan) -> Set<String>?) -> Set<String>? {
+        var result: Set<String> = []
+        var pending = [name]
+        var seen: Set<String> = []
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            guard let scan = scans[next], let names = part(scan) else { return nil }
+            result.formUnion(names)
+            pending += following(scan)
+        }
+        return result
     }
 
     private static func find(_ bytes: [UInt8], _ first: UInt8, _ second: UInt8, from start: Int) -> Int? {

@@ -72,16 +72,9 @@ final class ShapeCache: @unchecked Sendable {
     /// `{{<parent}}` read; nil when one of them may print a whole object or names a partial
     /// that does not exist.
     private static func names(readBy template: String, scans: [String: TagScan]) -> Set<String>? {
-        var names: Set<String> = []
-        var pending = [template]
-        var seen: Set<String> = []
-        while let next = pending.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            guard let scan = scans[next], !scan.readsWholeObjects, !scan.hasDynamicPartials else { return nil }
-            names.formUnion(scan.nameParts)
-            pending += scan.partials.map(\.name) + scan.parents.map(\.name)
-        }
-        return names
+        TagScan.union(
+            from: template, scans: scans, following: { $0.partials.map(\.name) + $0.parents.map(\.name) },
+            of: { $0.readsWholeObjects || $0.hasDynamicPartials ? nil : $0.nameParts })
     }
 
     /// Counts so far.
