@@ -38,6 +38,27 @@ public struct SiteBuildSummary: Sendable {
     public var bytes: Int
     /// Warnings found on the way, sorted.
     public var diagnostics: [Diagnostic]
+    /// How the templates were rendered (see `TemplateRenderCounts`).
+    public var templateRenders = TemplateRenderCounts()
+}
+
+/// How a build rendered its templates: pages, entry cards and search lines filled into the
+/// skeleton of their shape, and those rendered tag by tag by swift-mustache (the first of each
+/// shape, shapes met once, and everything when the templates use transforms or change
+/// delimiters). docs/performance.md explains the shapes.
+public struct TemplateRenderCounts: Sendable, Equatable {
+    /// Renders filled from a skeleton.
+    public var filled = 0
+    /// Renders done tag by tag.
+    public var rendered = 0
+    /// Shapes with a usable skeleton.
+    public var shapes = 0
+
+    public init(filled: Int = 0, rendered: Int = 0, shapes: Int = 0) {
+        self.filled = filled
+        self.rendered = rendered
+        self.shapes = shapes
+    }
 }
 
 /// Content as the load step reads it: the knowledge base, what went wrong reading it, and
@@ -229,7 +250,8 @@ public struct SiteBuilder: Sendable {
         return BuildStep(.write) { rendered, diagnostics in
             let files = rendered.files.sorted { $0.path < $1.path }
             let bytes = try writer.write(files)
-            return SiteBuildSummary(pages: rendered.pages, files: files.count, bytes: bytes, diagnostics: diagnostics.filter { $0.severity == .warning }.sorted())
+            return SiteBuildSummary(pages: rendered.pages, files: files.count, bytes: bytes, diagnostics: diagnostics.filter { $0.severity == .warning }.sorted(),
+                                    templateRenders: rendered.renderer.templates.shapes.counts)
         }
     }
 

@@ -58,7 +58,11 @@ struct BuildCommand: ParsableCommand {
             let seconds = (ContinuousClock.now - started).seconds
             let line = "built \(count(summary.pages, "page")) (\(count(summary.files, "file")), \(count(summary.bytes, "byte"))) into \(output) in \(String(format: "%.2f", seconds)) s"
             if verbosity.level != .quiet {
-                let steps = verbosity.level == .verbose ? BuildReporter.timingLine(timings) + "\n" : ""
+                let renders = summary.templateRenders
+                let steps = verbosity.level == .verbose
+                    ? BuildReporter.timingLine(timings) + "\n"
+                        + "templates: \(renders.filled) of \(renders.filled + renders.rendered) renders filled from \(count(renders.shapes, "skeleton"))\n"
+                    : ""
                 FileHandle.standardOutput.write(Data((formatter.format(summary.diagnostics) + steps + line + "\n").utf8))
             }
         } catch {

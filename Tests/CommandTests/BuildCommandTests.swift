@@ -35,6 +35,11 @@ struct BuildCommandTests {
             #expect(steps.contains(" \(step) ") , "\(steps)")
         }
         #expect(steps.range(of: #"^steps: load \d+\.\d\d s, validate \d+\.\d\d s"#, options: .regularExpression) != nil, "\(steps)")
+        // How the templates were rendered: with dozens of pages of a few shapes, some are filled.
+        let templates = try #require(lines.first { $0.hasPrefix("templates: ") }, "\(result.stdout)")
+        let numbers = templates.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count == 3, "\(templates)")
+        #expect(numbers.count == 3 && numbers[0] > 0 && numbers[0] <= numbers[1] && numbers[2] > 0, "\(templates)")
         #expect(lines.last?.hasPrefix("built ") == true)
     }
 

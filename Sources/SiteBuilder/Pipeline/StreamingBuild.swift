@@ -160,7 +160,8 @@ extension SiteBuilder {
                 try writer.finish(session, produced: Set(allPaths))
             }.run((), diagnostics: &diagnostics)
             let pages = result.pages + result.index.pages
-            return SiteBuildSummary(pages: pages, files: fileCount, bytes: bytes, diagnostics: diagnostics.filter { $0.severity == .warning }.sorted())
+            return SiteBuildSummary(pages: pages, files: fileCount, bytes: bytes, diagnostics: diagnostics.filter { $0.severity == .warning }.sorted(),
+                                    templateRenders: loaded.templates.shapes.counts)
         }
     }
 

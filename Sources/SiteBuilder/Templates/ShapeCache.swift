@@ -6,35 +6,26 @@ import Mustache
 ///
 /// Why: swift-mustache spends some 15,000 instructions on every tag it looks up (it splits the
 /// name and makes several dynamic casts per context level), about 2 M per entry page, while the
-/// 10,000 entry pages of a large site come in a few hundred shapes. Two contexts have the same
+/// 10,000 entry pages of a large site come in a dozen shapes. Two contexts have the same
 /// shape when they have the same keys at every level, the same list lengths, the same booleans
 /// and numbers, and the same empty texts and texts ending in a line break; everything Mustache
 /// decides (which sections open, which lookups fall through to an outer level, what is
 /// re-indented) then comes out the same, and only the texts printed differ.
 ///
-/// How: the first context of a shape is rendered twice, once as it is and once with every
+/// How: the first context of a shape is rendered normally. The second is too, and also with every
 /// non-empty text replaced by a marker (`U+E000`, its number, `<'`+U+0301, `U+E001`). The marker
 /// shows in the output whether the tag escaped it: `{{x}}` turns it into `&lt;&#39;`+U+0301 with
 /// bouncekb's byte-wise HTML escaper, `{{{x}}}` (and the `TEXT` content type) leave it as it is,
 /// and swift-mustache's own character-wise escaper gives a third form, which this cache does not
-/// reproduce. The skeleton is kept only if filling it with the first context's texts gives exactly
-/// the page rendered the normal way; otherwise that shape is always rendered the normal way.
+/// reproduce. The skeleton is kept only if filling it with the second context's texts gives
+/// exactly the page rendered the normal way; otherwise that shape is always rendered the normal
+/// way. Later contexts of the shape are filled into the skeleton.
 ///
 /// Templates with transforms (`{{uppercased(x)}}`, which would change a text the marker cannot
 /// show) or set-delimiter tags (which hide tags from that check) are never cached, and neither
 /// are contexts holding values other than texts, strings, booleans, integers, lists, string-keyed
 /// dictionaries and the site's own context types. Safe to use from several threads at once.
 final class ShapeCache: @unchecked Sendable {
-    /// Counts for `--verbose` and the benchmarks.
-    struct Statistics: Sendable, Equatable {
-        /// Renders filled from a skeleton.
-        var filled = 0
-        /// Renders done the normal way (new shapes, uncachable shapes, or caching off).
-        var rendered = 0
-        /// Shapes with a usable skeleton.
-        var shapes = 0
-    }
-
     /// Whether the templates allow caching at all.
     let isEnabled: Bool
     /// Per template, every name part it and the templates it includes or inherits read; no entry
@@ -50,7 +41,7 @@ final class ShapeCache: @unchecked Sendable {
     /// many entries have a shape of their own and would only pay for an extra render.
     private var seenOnce: Set<[UInt8]> = []
     private var skeletonBytes = 0
-    private var statistics = Statistics()
+    private var statistics = TemplateRenderCounts()
 
     /// - Parameters:
     ///   - sources: every template's text, by name.
@@ -78,7 +69,7 @@ final class ShapeCache: @unchecked Sendable {
     }
 
     /// Counts so far.
-    var counts: Statistics {
+    var counts: TemplateRenderCounts {
         lock.lock()
         defer { lock.unlock() }
         return statistics

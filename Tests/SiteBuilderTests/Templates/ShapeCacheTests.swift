@@ -18,7 +18,7 @@ import Testing
 
     /// Renders every context through the cache and directly, and expects the same bytes.
     private func expectSameOutput(_ contexts: [[String: Any]], template: String, sources: [String: String],
-                                  sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ShapeCache.Statistics {
+                                  sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> TemplateRenderCounts {
         let (cache, library) = try cacheAndLibrary(sources)
         for (index, context) in contexts.enumerated() {
             let direct = library.render(context, withTemplate: template)
