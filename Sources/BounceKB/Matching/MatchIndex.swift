@@ -95,12 +95,15 @@ public struct MatchIndex: Codable, Equatable, Sendable {
         var entries: [EntryInfo] = []
         var phrases: [Phrase] = []
         var documentFrequency: [String: Int] = [:]
+        // Tokenising is most of the work and each phrase stands alone: on all cores, in order.
+        let tokenized = Parallel.map(knowledgeBase.entries, minimumBatch: 256) { entry in
+            entry.match.map { normalizer.tokens($0).map(\.text) }
+        }
         for (position, entry) in knowledgeBase.entries.enumerated() {
             let generic = entry.providers.isEmpty || entry.providers.contains { $0.lowercased() == "any server" }
             entries.append(EntryInfo(id: entry.id, reply: entry.reply, status: entry.status, reason: entry.reason, generic: generic))
             var seen = Set<String>()
-            for text in entry.match {
-                let tokens = normalizer.tokens(text).map(\.text)
+            for (text, tokens) in zip(entry.match, tokenized[position]) {
                 guard !tokens.isEmpty else { continue }
                 phrases.append(Phrase(entry: position, text: text, tokens: tokens, weights: []))
                 for token in tokens where !Normalizer.isPlaceholder(token) && seen.insert(token).inserted {

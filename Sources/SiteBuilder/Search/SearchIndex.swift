@@ -87,8 +87,12 @@ public enum SearchIndex {
         let wordsByID = Dictionary(zip(kb.entries.map(\.id), entryWords), uniquingKeysWith: { first, _ in first })
 
         var phrasesByEntry = Array(repeating: [String](), count: index.entries.count)
-        for phrase in index.phrases where phrase.entry < phrasesByEntry.count {
-            phrasesByEntry[phrase.entry].append(ScriptJSON.array(phrase.tokens.map { ScriptJSON.number(termID[$0] ?? 0) }))
+        let frozenTermID = termID
+        let phraseJSON = Parallel.map(index.phrases, minimumBatch: 256) { phrase in
+            ScriptJSON.array(phrase.tokens.map { ScriptJSON.number(frozenTermID[$0] ?? 0) })
+        }
+        for (phrase, json) in zip(index.phrases, phraseJSON) where phrase.entry < phrasesByEntry.count {
+            phrasesByEntry[phrase.entry].append(json)
         }
 
         let entriesByID = Dictionary(kb.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
