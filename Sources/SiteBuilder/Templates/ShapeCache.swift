@@ -361,9 +361,15 @@ struct ShapeWalk {
             key.append(UInt8(ascii: "e"))
             return TextValue("")
         }
-        // Mustache compares the last *character* ("\r\n" is one); the byte test settles most texts.
-        let endsWithLineBreak = text.utf8.last == UInt8(ascii: "\n") && text.last == "\n"
-        key.append(endsWithLineBreak ? UInt8(ascii: "n") : UInt8(ascii: "t"))
+        // Mustache re-indents after output whose last *character* is "\n" ("\r\n" is one); the
+        // byte test settles most texts. A CR and an LF printed by two tokens make one "\r\n",
+        // which a marker between them would not, and that changes the last character when the
+        // text is a lone LF or ends in CR: those are shapes of their own, and the check against
+        // the normal render keeps or drops their skeleton.
+        let utf8 = text.utf8
+        let endsWithLineBreak = utf8.last == UInt8(ascii: "\n") && text.last == "\n"
+        let joinsCRLF = utf8.last == UInt8(ascii: "\r") || (utf8.count == 1 && utf8.first == UInt8(ascii: "\n"))
+        key.append((endsWithLineBreak ? UInt8(ascii: "n") : UInt8(ascii: "t")) - (joinsCRLF ? 0x20 : 0))
         texts.append(text)
         return standIns ? TextValue(ShapeMarker.text(number: texts.count - 1, endsWithLineBreak: endsWithLineBreak)) : TextValue(text)
     }

@@ -85,6 +85,28 @@ import Testing
         #expect(counts.filled > 0)
     }
 
+    @Test func carriageReturnsNextToLineFeedsAreShapesOfTheirOwn() throws {
+        // In an indented partial, "\r" then "\n" from two tokens make one "\r\n" character, after
+        // which Mustache does not re-indent; a marker between them would break that pair.
+        let page = "{{% CONTENT_TYPE: HTML }}<p>\n  {{>partials/lines}}\n</p>"
+        let lines = "{{% CONTENT_TYPE: HTML }}{{a}}{{b}}\n{{c}}\nend\n"
+        var contexts: [[String: Any]] = []
+        for (a, b) in [("x", "\n"), ("x\r", "\n"), ("x", "y\n"), ("x\r", "y\n"), ("\r", "\n\n"), ("\r", "\n"), ("x\r", "\nz")] {
+            for c in ["c", "d", "e"] {
+                contexts.append(["a": TextValue(a), "b": TextValue(b), "c": TextValue(c)])
+            }
+        }
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": page, "partials/lines": lines])
+        #expect(counts.filled > 0)
+        // On a fresh cache: a skeleton made from "\r" + "\n\n" (no pair at the end) must not serve
+        // "\r" + "\n" (a pair at the end).
+        let pairs = [("\r", "\n\n"), ("\r", "\n\n"), ("\r", "\n\n"), ("\r", "\n"), ("\r", "\n"), ("\r", "\n")].map { a, b -> [String: Any] in
+            ["a": TextValue(a), "b": TextValue(b), "c": TextValue("c")]
+        }
+        let pairCounts = try expectSameOutput(pairs, template: "page", sources: ["page": page, "partials/lines": lines])
+        #expect(pairCounts.filled > 0)
+    }
+
     @Test func listLengthsBooleansAndMissingKeysChangeTheShape() throws {
         var contexts: [[String: Any]] = []
         for count in [0, 1, 2, 1, 0, 2, 3] {
