@@ -146,11 +146,11 @@ extension ContentValidator {
         }
         // In ASCII text every byte is a character, and these character tests are byte tests:
         // the same answers without walking grapheme clusters (most phrases are ASCII).
-        let isASCII = !core.utf8.contains { $0 >= 0x80 }
+        let isASCII = ByteScan.isASCII(core)
         let rawWords: [Substring]
         if isASCII {
-            let lowered = String(decoding: core.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-            rawWords = lowered.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }).map { Substring($0) }
+            let lowered = String(decoding: core.utf8.map(FastText.asciiLowercased), as: UTF8.self)
+            rawWords = lowered.utf8.split(whereSeparator: FastText.isASCIIWhitespace).map { Substring($0) }
         } else {
             rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
         }

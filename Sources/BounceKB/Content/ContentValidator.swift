@@ -203,7 +203,7 @@ public enum ContentValidator {
             var pendingSpace = false
             for byte in bytes {
                 if byte >= 0x80 { return nil }
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                if FastText.isASCIIWhitespace(byte) {
                     pendingSpace = !result.isEmpty
                     continue
                 }
@@ -211,7 +211,7 @@ public enum ContentValidator {
                     result.append(0x20)
                     pendingSpace = false
                 }
-                result.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                result.append(FastText.asciiLowercased(byte))
             }
             return String(decoding: result, as: UTF8.self)
         }

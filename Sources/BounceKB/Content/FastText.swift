@@ -80,7 +80,7 @@ enum FastText {
             var inWord = false
             for byte in bytes {
                 if byte >= 0x80 { return nil }
-                let isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                let isSpace = isASCIIWhitespace(byte)
                 if !isSpace && !inWord { count += 1 }
                 inWord = !isSpace
             }
@@ -123,36 +123,23 @@ enum FastText {
     /// (which on Linux works through `NSString`, slowly, and returns a bridged string that is
     /// slow to scan, so the result is copied back into a native one).
     static func replacing(_ targets: [String], with replacement: String, in text: String) -> String {
-        guard !text.utf8.contains(where: { $0 >= 0x80 }), !targets.contains(where: { $0.utf8.contains { $0 >= 0x80 } }) else {
+        guard ByteScan.isASCII(text), targets.allSatisfy(ByteScan.isASCII) else {
             var result = text
             for target in targets { result = result.replacingOccurrences(of: target, with: replacement) }
             return String(decoding: Array(result.utf8), as: UTF8.self)
         }
-        var bytes = Array(text.utf8)
-        let replacementBytes = Array(replacement.utf8)
-        for target in targets {
-            let targetBytes = Array(target.utf8)
-            guard let first = targetBytes.first, bytes.count >= targetBytes.count else { continue }
-            var result: [UInt8] = []
-            var index = 0
-            var changed = false
-            while index < bytes.count {
-                if bytes[index] == first, index + targetBytes.count <= bytes.count,
-                   bytes[index..<(index + targetBytes.count)].elementsEqual(targetBytes) {
-                    if !changed {
-                        result.reserveCapacity(bytes.count)
-                        result.append(contentsOf: bytes[0..<index])
-                        changed = true
-                    }
-                    result.append(contentsOf: replacementBytes)
-                    index += targetBytes.count
-                } else {
-                    if changed { result.append(bytes[index]) }
-                    index += 1
-                }
-            }
-            if changed { bytes = result }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return targets.reduce(text) { ByteScan.replacing($1, with: replacement, in: $0) }
+    }
+
+    /// `Character.isWhitespace` for an ASCII byte: tab to CR, and space.
+    @inline(__always)
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    /// `lowercased()` for an ASCII byte: A-Z become a-z.
+    @inline(__always)
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }

@@ -1,3 +1,5 @@
+import Markdown
+
 /// Escaping and URL checks for values that end up in generated HTML.
 ///
 /// Templates escape `{{x}}` themselves; these helpers exist for the few places where the builder
@@ -71,32 +73,13 @@ public enum HTML {
             let placeholder = "{\(name)}"
             guard containsBytes(html, placeholder) else { continue }
             // In ASCII text every byte is a character, so replacing bytes is replacing characters.
-            if html.utf8.allSatisfy({ $0 < 0x80 }) {
-                html = replacingBytes(of: placeholder, with: "<var>\(name)</var>", in: html)
+            if ByteScan.isASCII(html) {
+                html = ByteScan.replacing(placeholder, with: "<var>\(name)</var>", in: html)
             } else {
                 html = html.replacing(placeholder, with: "<var>\(name)</var>")
             }
         }
         return html
-    }
-
-    /// `text` with every occurrence of `target`'s bytes replaced by `replacement`'s, left to right.
-    static func replacingBytes(of target: String, with replacement: String, in text: String) -> String {
-        let bytes = Array(text.utf8), pattern = Array(target.utf8)
-        guard !pattern.isEmpty else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 16)
-        var index = 0
-        while index < bytes.count {
-            if index + pattern.count <= bytes.count, bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
-                result.append(contentsOf: replacement.utf8)
-                index += pattern.count
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// Whether the UTF-8 bytes of `needle` occur in `text` (a necessary condition for a
