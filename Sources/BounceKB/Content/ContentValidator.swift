@@ -18,15 +18,13 @@ public enum ContentValidator {
         let allIDs = Set(entryIDs).union(unloadedEntryIDs)
         let suggestionIDs = allIDs.sorted()
         let reasonIDs = kb.reasons.map(\.id)
-        // Entry ids per category, built once when some `related` item names a category (only
-        // `category/id` items need them): scanning every entry for every such item would make
-        // validation quadratic.
+        // Entry ids per category, for `category/id` related items: scanning every entry for
+        // every such item would make validation quadratic. Built once, before the entries are
+        // checked on all cores (one pass over the entries, small beside checking them).
         var idsByCategory: [String: (ordered: [String], set: Set<String>)] = [:]
-        if kb.entries.contains(where: { $0.related.contains { $0.utf8.contains(UInt8(ascii: "/")) } }) {
-            for entry in kb.entries {
-                idsByCategory[entry.category, default: ([], [])].ordered.append(entry.id)
-                idsByCategory[entry.category, default: ([], [])].set.insert(entry.id)
-            }
+        for entry in kb.entries {
+            idsByCategory[entry.category, default: ([], [])].ordered.append(entry.id)
+            idsByCategory[entry.category, default: ([], [])].set.insert(entry.id)
         }
         let idsInCategory = idsByCategory
         @Sendable func ids(in category: String) -> (ordered: [String], set: Set<String>) {

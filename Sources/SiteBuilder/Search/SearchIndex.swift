@@ -97,9 +97,9 @@ public enum SearchIndex {
 
         let entriesByID = Dictionary(kb.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
+        let ids: @Sendable ([String]) -> String = { tokens in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
         let entries = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
             let info = indexEntries[position]
-            let ids = { (tokens: [String]) -> String in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
             guard let entry = entriesByID[info.id] else { return nil }
             let status = info.status.flatMap(StatusCode.init)?.description ?? ""
             return ScriptJSON.array([

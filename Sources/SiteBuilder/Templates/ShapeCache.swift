@@ -308,30 +308,25 @@ struct ShapeWalk {
 
     /// A string-keyed dictionary, its keys in sorted order.
     mutating func dictionary<Value>(_ dictionary: [String: Value]) -> Any {
+        self.dictionary(dictionary) { walk, value in walk.visit(value) }
+    }
+
+    /// `dictionary(_:)` for texts only, without boxing each value to find its kind.
+    mutating func textDictionary(_ dictionary: [String: TextValue]) -> Any {
+        self.dictionary(dictionary) { walk, value in walk.text(value.text) }
+    }
+
+    /// A string-keyed dictionary whose values `value` visits, its keys in sorted order.
+    private mutating func dictionary<Value>(_ dictionary: [String: Value], _ value: (inout ShapeWalk, Value) -> Any) -> Any {
         var names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
         names.sort()
         open(UInt8(ascii: "{"), count: names.count)
         var standIn: [String: Any] = [:]
         if standIns { standIn.reserveCapacity(names.count) }
         for name in names {
-            guard let value = dictionary[name] else { continue }
+            guard let item = dictionary[name] else { continue }
             self.name(name)
-            let visited = visit(value)
-            if standIns { standIn[name] = visited }
-        }
-        return standIns ? standIn : dictionary
-    }
-
-    /// `dictionary(_:)` for texts only, without boxing each value to find its kind.
-    mutating func textDictionary(_ dictionary: [String: TextValue]) -> Any {
-        var names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
-        names.sort()
-        open(UInt8(ascii: "{"), count: names.count)
-        var standIn: [String: Any] = [:]
-        for name in names {
-            guard let value = dictionary[name] else { continue }
-            self.name(name)
-            let visited = text(value.text)
+            let visited = value(&self, item)
             if standIns { standIn[name] = visited }
         }
         return standIns ? standIn : dictionary
