@@ -12,23 +12,26 @@ struct BuildCommandTests {
         try runBounceKB(["build", "--templates", templates, "--output", "public"] + extra, in: copy.root)
     }
 
-    @Test func aPipeGetsTheSummaryAndNoProgress() throws {
+    /// `build` with `extra` on a copy of the good fixture, which must succeed with nothing on
+    /// standard error.
+    static func successfulBuild(_ extra: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> CommandOutput {
         let copy = try FixtureCopy("content-good")
         defer { copy.remove() }
-        let result = try Self.build([], in: copy)
-        #expect(result.status == 0)
-        #expect(result.stderr == "")
+        let result = try build(extra, in: copy)
+        #expect(result.status == 0, sourceLocation: sourceLocation)
+        #expect(result.stderr == "", sourceLocation: sourceLocation)
+        return result
+    }
+
+    @Test func aPipeGetsTheSummaryAndNoProgress() throws {
+        let result = try Self.successfulBuild([])
         #expect(result.stdout.hasPrefix("built "), "\(result.stdout)")
         #expect(result.stdout.split(separator: "\n").count == 1, "\(result.stdout)")
         #expect(!result.stdout.contains("\u{1B}") && !result.stdout.contains("\r"))
     }
 
     @Test func verboseAddsTheTimeOfEachStep() throws {
-        let copy = try FixtureCopy("content-good")
-        defer { copy.remove() }
-        let result = try Self.build(["--verbose"], in: copy)
-        #expect(result.status == 0)
-        #expect(result.stderr == "")
+        let result = try Self.successfulBuild(["--verbose"])
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let steps = try #require(lines.first { $0.hasPrefix("steps: ") }, "\(result.stdout)")
         for step in ["load", "validate", "render", "index", "json-api", "write"] {
@@ -44,11 +47,7 @@ struct BuildCommandTests {
     }
 
     @Test func quietPrintsNothing() throws {
-        let copy = try FixtureCopy("content-good")
-        defer { copy.remove() }
-        let result = try Self.build(["--quiet"], in: copy)
-        #expect(result.status == 0)
+        let result = try Self.successfulBuild(["--quiet"])
         #expect(result.stdout == "")
-        #expect(result.stderr == "")
     }
 }
