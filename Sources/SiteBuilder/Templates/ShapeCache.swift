@@ -12,14 +12,14 @@ import Mustache
 /// decides (which sections open, which lookups fall through to an outer level, what is
 /// re-indented) then comes out the same, and only the texts printed differ.
 ///
-/// How: the first context of a shape is rendered normally. The second is too, and also with every
-/// non-empty text replaced by a marker (`U+E000`, its number, `<'`+U+0301, `U+E001`). The marker
+/// How: the first context of a shape is rendered normally, and the page kept with its texts. The
+/// second is rendered with every non-empty text replaced by a marker (`U+E000`, its number, `<'`+U+0301, `U+E001`). The marker
 /// shows in the output whether the tag escaped it: `{{x}}` turns it into `&lt;&#39;`+U+0301 with
 /// bouncekb's byte-wise HTML escaper, `{{{x}}}` (and the `TEXT` content type) leave it as it is,
 /// and swift-mustache's own character-wise escaper gives a third form, which this cache does not
-/// reproduce. The skeleton is kept only if filling it with the second context's texts gives
-/// exactly the page rendered the normal way; otherwise that shape is always rendered the normal
-/// way. Later contexts of the shape are filled into the skeleton.
+/// reproduce. The skeleton is kept only if filling it with the first context's texts gives
+/// exactly the first page; otherwise that shape is always rendered the normal way. The second
+/// and later contexts of the shape are filled into the skeleton.
 ///
 /// Templates with transforms (`{{uppercased(x)}}`, which would change a text the marker cannot
 /// show) or set-delimiter tags (which hide tags from that check) are never cached, and neither
@@ -37,9 +37,12 @@ final class ShapeCache: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`. A nil skeleton: that shape renders the normal way.
     private var skeletons: [[UInt8]: Skeleton?] = [:]
-    /// Shapes met once: a skeleton is made when one comes again, since most pages that list
-    /// many entries have a shape of their own and would only pay for an extra render.
-    private var seenOnce: Set<[UInt8]> = []
+    /// Shapes met once, with their page: a skeleton is made when one comes again (most pages that
+    /// list many entries have a shape of their own and would only pay for an extra render), and
+    /// checked against that first page, so that no page of the shape is rendered twice.
+    private var firstPages: [[UInt8]: FirstPage] = [:]
+    /// First pages larger than this are not kept (and their shape never gets a skeleton).
+    private static let maximumFirstPageBytes = 1 << 20
     private var skeletonBytes = 0
     private var statistics = TemplateRenderCounts()
 
@@ -95,31 +98,57 @@ final class ShapeCache: @unchecked Sendable {
         case .none:
             break
         }
-        guard let page = render(context) else { return count(nil, filled: false) }
-        guard !isFull else { return count(page, filled: false) }
-        lock.lock()
-        let isNew = seenOnce.insert(walk.key).inserted
-        if isNew { skeletonBytes += walk.key.count }
-        lock.unlock()
-        guard !isNew else { return count(page, filled: false) }
+        guard let firstOfShape = seen(walk.key) else {
+            // The first page of a shape: rendered the normal way and kept, with its texts, to
+            // check the skeleton against when a second page of the shape comes.
+            guard let page = render(context) else { return count(nil, filled: false) }
+            remember(FirstPage(texts: walk.texts, page: page), for: walk.key, full: isFull)
+            return count(page, filled: false)
+        }
 
         var standInWalk = ShapeWalk(template: template, standIns: true, readNames: readNames[template])
         let standIn = standInWalk.visit(context)
         var skeleton: Skeleton?
         if standInWalk.isUsable, standInWalk.key == walk.key, let text = render(standIn),
-           let candidate = Skeleton(text, texts: walk.texts), candidate.fill(walk.texts).utf8.elementsEqual(page.utf8) {
+           let candidate = Skeleton(text, texts: firstOfShape.texts),
+           candidate.fill(firstOfShape.texts).utf8.elementsEqual(firstOfShape.page.utf8) {
             skeleton = candidate
         }
         lock.lock()
         if skeletons[walk.key] == nil {
             skeletons[walk.key] = .some(skeleton)
-            seenOnce.remove(walk.key)
-            skeletonBytes += skeleton?.byteCount ?? 0
+            skeletonBytes += (skeleton?.byteCount ?? 0) - firstOfShape.page.utf8.count
             if skeleton != nil { statistics.shapes += 1 }
         }
-        statistics.rendered += 1
+        firstPages[walk.key] = nil
         lock.unlock()
-        return page
+        if let skeleton { return count(skeleton.fill(walk.texts), filled: true) }
+        return count(render(context), filled: false)
+    }
+
+    /// A shape's first page, waiting for a second page of its shape.
+    private struct FirstPage {
+        let texts: [String]
+        let page: String
+    }
+
+    /// The first page of the shape `key`, if one was rendered and kept before.
+    private func seen(_ key: [UInt8]) -> FirstPage? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstPages[key]
+    }
+
+    /// Keeps `first` for its shape unless the cache is full or already knows the shape.
+    private func remember(_ first: FirstPage, for key: [UInt8], full: Bool) {
+        let bytes = first.page.utf8.count
+        guard !full, bytes <= Self.maximumFirstPageBytes else { return }
+        lock.lock()
+        if skeletons[key] == nil, firstPages[key] == nil {
+            firstPages[key] = first
+            skeletonBytes += bytes
+        }
+        lock.unlock()
     }
 
     private func count(_ page: String?, filled: Bool) -> String? {
