@@ -43,11 +43,15 @@ struct SiteModel: Sendable {
     let cardsByRoot: [String: [EntryCard]]
     /// `frame(site:language:root:)` for the roots pages have, made once instead of per page.
     private let frames: [String: [String: any Sendable]]
+    /// Renders the entry pages' ready-made lists (`matchHTML`, …); nil: they are empty.
+    private let itemTemplates: TemplateSet?
 
-    /// - Parameter templates: renders each entry card's `cardHTML` once per link root; without
-    ///   it (or without a `partials/entry-card` template) `cardHTML` is empty.
+    /// - Parameter templates: renders each entry card's `cardHTML` once per link root and the
+    ///   entry pages' `matchHTML`, `providersHTML` and `referencesHTML`; without it (or without
+    ///   the partial) those are empty.
     init(kb: KnowledgeBase, codes catalog: CodeCatalog, base: BaseURL, templates: TemplateSet? = nil) {
         self.kb = kb
+        itemTemplates = templates
         // Codes that entries use but no registry lists get pages too: every code badge links somewhere.
         var unregistered: [CodeInfo] = []
         for entry in kb.entries {
@@ -252,18 +256,24 @@ struct SiteModel: Sendable {
                 "id": TextValue(entry.reason),
                 "description": TextValue(reasons[entry.reason]?.description ?? ""),
             ] as [String: TextValue]
-            context["match"] = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
-            context["providers"] = Self.uniqueInOrder(entry.providers).map { name -> [String: TextValue] in
+            let match = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
+            context["match"] = match
+            context["matchHTML"] = itemsHTML(match, template: Self.matchPhraseTemplate, root: links.root)
+            let providers = Self.uniqueInOrder(entry.providers).map { name -> [String: TextValue] in
                 ["name": TextValue(name), "href": TextValue(links.to(SitePaths.providers) + "#" + (providerAnchors[name] ?? ""))]
             }
+            context["providers"] = providers
+            context["providersHTML"] = itemsHTML(providers, template: Self.providerLinkTemplate, root: links.root)
             let related = entryCards(Self.uniqueInOrder(entry.related).compactMap { id in
                 entryIndex[id].flatMap { $0 == position ? nil : $0 }
             }, links: links)
             context["related"] = related
             context["relatedHTML"] = Self.listHTML(related)
-            context["references"] = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: TextValue] in
+            let references = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: TextValue] in
                 ["title": TextValue(reference.title.isEmpty ? reference.url : reference.title), "url": TextValue(reference.url)]
             }
+            context["references"] = references
+            context["referencesHTML"] = itemsHTML(references, template: Self.referenceLinkTemplate, root: links.root)
 
         case .replyCode(let position):
             let code = codes.replyCodes[position]
@@ -377,6 +387,27 @@ struct SiteModel: Sendable {
         for card in cards {
             html += card.cardHTML.text
             html += "\n"
+        }
+        return TextValue(html)
+    }
+
+    /// The partials that render one item of an entry page's `match`, `providers` and `references`
+    /// into `matchHTML`, `providersHTML` and `referencesHTML`.
+    static let matchPhraseTemplate = "partials/match-phrase"
+    static let providerLinkTemplate = "partials/provider-link"
+    static let referenceLinkTemplate = "partials/reference-link"
+
+    /// A list's items through `template`, each rendered with the item over the page-wide values
+    /// and followed by a line break. Lists of different lengths would otherwise give entry pages
+    /// a shape each (see `ShapeCache`); items of one kind share a shape, so each is filled in.
+    private func itemsHTML(_ items: [[String: TextValue]], template: String, root: String) -> TextValue {
+        guard !items.isEmpty, let templates = itemTemplates, templates.names.contains(template) else { return TextValue("") }
+        let pageFrame = frame(root: root)
+        var html = ""
+        for item in items {
+            let line = templates.render(template, object: LayeredContext(top: item, below: pageFrame)) ?? ""
+            html += line
+            if line.utf8.last != UInt8(ascii: "\n") { html += "\n" }
         }
         return TextValue(html)
     }
