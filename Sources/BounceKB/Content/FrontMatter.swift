@@ -282,43 +282,69 @@ enum YAMLSafetyScan {
     }
 
     static func firstProblem(in yaml: String, maximumDepth: Int) -> Problem? {
+        var text = yaml
+        return text.withUTF8 { firstProblem(in: $0, maximumDepth: maximumDepth) }
+    }
+
+    /// Works on UTF-8 bytes: every character the scan looks for is ASCII, and no byte of a
+    /// longer character equals one, so only a problem's column needs counting in characters
+    /// (Unicode scalars, as the parser counts them).
+    private static func firstProblem(in bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) -> Problem? {
         enum Quote { case none, single, double }
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         var quote = Quote.none
         var flowDepth = 0
         var indentStack: [Int] = []
         var blockScalarParentIndent: Int?
+        var lineIndex = 0
+        var lineStart = 0
 
-        for (lineIndex, lineText) in FastText.lines(yaml).enumerated() {
-            let scalars = Array(lineText.unicodeScalars)
-            let indent = scalars.prefix { $0 == " " }.count
-            let isBlank = scalars.allSatisfy { $0 == " " || $0 == "\t" }
+        func problem(_ message: String, at index: Int, lineStart: Int, lineIndex: Int) -> Problem {
+            let column = bytes[lineStart..<index].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            return Problem(message: message, line: lineIndex + 1, column: column)
+        }
+
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer {
+                lineStart = lineEnd + 1
+                lineIndex += 1
+            }
+            var indent = 0
+            while lineStart + indent < lineEnd, bytes[lineStart + indent] == space { indent += 1 }
+            var isBlank = true
+            for offset in lineStart..<lineEnd where bytes[offset] != space && bytes[offset] != tab {
+                isBlank = false
+                break
+            }
 
             if let parent = blockScalarParentIndent {
                 if isBlank || indent > parent { continue }
                 blockScalarParentIndent = nil
             }
             if quote == .none && flowDepth == 0 {
-                if isBlank || scalars.dropFirst(indent).first == "#" { continue }
+                if isBlank || bytes[lineStart + indent] == UInt8(ascii: "#") { continue }
                 while let top = indentStack.last, top > indent { indentStack.removeLast() }
                 if indentStack.last != indent { indentStack.append(indent) }
             }
 
-            var index = quote == .none ? indent : 0
+            var index = quote == .none ? lineStart + indent : lineStart
             var atNodeStart = quote == .none
             var inlineDepth = 0
-            while index < scalars.count {
-                let character = scalars[index]
-                let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
-                let nextIsBreak = next == nil || next == " " || next == "\t"
+            while index < lineEnd {
+                let character = bytes[index]
+                let next: UInt8? = index + 1 < lineEnd ? bytes[index + 1] : nil
+                let nextIsBreak = next == nil || next == space || next == tab
                 switch quote {
                 case .double:
-                    if character == "\\" { index += 2; continue }
-                    if character == "\"" { quote = .none }
+                    if character == UInt8(ascii: "\\") { index += 2; continue }
+                    if character == UInt8(ascii: "\"") { quote = .none }
                     index += 1
                     continue
                 case .single:
-                    if character == "'" {
-                        if next == "'" { index += 2; continue }
+                    if character == UInt8(ascii: "'") {
+                        if next == UInt8(ascii: "'") { index += 2; continue }
                         quote = .none
                     }
                     index += 1
@@ -326,32 +352,32 @@ enum YAMLSafetyScan {
                 case .none:
                     break
                 }
-                if character == "#" && (index == 0 || scalars[index - 1] == " " || scalars[index - 1] == "\t") {
+                if character == UInt8(ascii: "#") && (index == lineStart || bytes[index - 1] == space || bytes[index - 1] == tab) {
                     break
                 }
                 if atNodeStart {
                     switch character {
-                    case " ", "\t":
+                    case space, tab:
                         break
-                    case "\"":
+                    case UInt8(ascii: "\""):
                         quote = .double
                         atNodeStart = false
-                    case "'":
+                    case UInt8(ascii: "'"):
                         quote = .single
                         atNodeStart = false
-                    case "&" where !nextIsBreak, "*" where !nextIsBreak:
-                        return Problem(message: YAMLReader.anchorMessage, line: lineIndex + 1, column: index + 1)
-                    case "-" where nextIsBreak, "?" where nextIsBreak:
+                    case UInt8(ascii: "&") where !nextIsBreak, UInt8(ascii: "*") where !nextIsBreak:
+                        return problem(YAMLReader.anchorMessage, at: index, lineStart: lineStart, lineIndex: lineIndex)
+                    case UInt8(ascii: "-") where nextIsBreak, UInt8(ascii: "?") where nextIsBreak:
                         inlineDepth += 1
-                    case "[", "{":
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
-                    case "|" where flowDepth == 0, ">" where flowDepth == 0:
+                    case UInt8(ascii: "|") where flowDepth == 0, UInt8(ascii: ">") where flowDepth == 0:
                         blockScalarParentIndent = indent
-                        index = scalars.count
+                        index = lineEnd
                         continue
-                    case "!":
-                        while index + 1 < scalars.count && scalars[index + 1] != " " { index += 1 }
-                    case "]", "}":
+                    case UInt8(ascii: "!"):
+                        while index + 1 < lineEnd && bytes[index + 1] != space { index += 1 }
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"):
                         flowDepth = max(0, flowDepth - 1)
                         atNodeStart = false
                     default:
@@ -359,19 +385,20 @@ enum YAMLSafetyScan {
                     }
                 } else {
                     switch character {
-                    case ":" where nextIsBreak || (flowDepth > 0 && (next == "," || next == "]" || next == "}")):
+                    case UInt8(ascii: ":") where nextIsBreak
+                        || (flowDepth > 0 && (next == UInt8(ascii: ",") || next == UInt8(ascii: "]") || next == UInt8(ascii: "}"))):
                         atNodeStart = true
-                    case "," where flowDepth > 0:
+                    case UInt8(ascii: ",") where flowDepth > 0:
                         atNodeStart = true
-                    case "]" where flowDepth > 0, "}" where flowDepth > 0:
+                    case UInt8(ascii: "]") where flowDepth > 0, UInt8(ascii: "}") where flowDepth > 0:
                         flowDepth -= 1
                     default:
                         break
                     }
                 }
                 if indentStack.count + inlineDepth + flowDepth > maximumDepth {
-                    return Problem(message: "front matter is nested too deeply; content files need at most a list of short fields",
-                                   line: lineIndex + 1, column: index + 1)
+                    return problem("front matter is nested too deeply; content files need at most a list of short fields",
+                                   at: index, lineStart: lineStart, lineIndex: lineIndex)
                 }
                 index += 1
             }

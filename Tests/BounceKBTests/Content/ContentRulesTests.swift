@@ -49,9 +49,12 @@ struct ContentRulesTests {
     }
 
     @Test func safetyScanFindsAnchorsAndAliases() {
-        for (yaml, column) in [("a: &x 1", 4), ("- *x", 3), ("a: [1, &x 2]", 8), ("a: {k: *x}", 8)] {
+        // Columns count characters, as the parser's marks do, also after non-ASCII text.
+        for (yaml, column) in [("a: &x 1", 4), ("- *x", 3), ("a: [1, &x 2]", 8), ("a: {k: *x}", 8),
+                               ("é: [ü, &x 2]", 8), ("t: ok\n\"ñ\\\"\": [日本, *x]", 13), ("a: \"é\\é\"\nb: &y 1", 4)] {
             let problem = YAMLSafetyScan.firstProblem(in: yaml, maximumDepth: 32)
             #expect(problem?.column == column, "\(yaml)")
+            #expect(problem?.line == (yaml.hasPrefix("a: \"é") || yaml.hasPrefix("t:") ? 2 : 1), "\(yaml)")
             #expect(problem?.message == YAMLReader.anchorMessage)
         }
     }
