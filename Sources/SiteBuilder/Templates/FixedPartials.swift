@@ -169,6 +169,9 @@ struct TagScan {
     /// Every part of every name read (`page.title` gives `page` and `title`), dynamic partial
     /// names included: no key outside this set is ever looked up.
     private(set) var nameParts: Set<String> = []
+    /// The first part of every name read (`page.title` gives `page`): the only names looked up
+    /// in the context stack, so the only keys of the page's own top level ever read.
+    private(set) var firstNameParts: Set<String> = []
     /// Some `{{>*name}}` tag picks its partial from a value.
     private(set) var hasDynamicPartials = false
     /// Some tag reads the current object itself (`{{.}}`) or starts a name with a dot, so a
@@ -232,7 +235,9 @@ struct TagScan {
 
     private mutating func recordParts(of name: String) {
         if name.isEmpty || name.hasPrefix(".") { readsWholeObjects = true }
-        for part in name.split(separator: ".") { nameParts.insert(String(part)) }
+        let parts = name.split(separator: ".")
+        for part in parts { nameParts.insert(String(part)) }
+        if let first = parts.first { firstNameParts.insert(String(first)) }
     }
 
     private mutating func read(_ name: String) {

@@ -28,10 +28,10 @@ import Mustache
 final class ShapeCache: @unchecked Sendable {
     /// Whether the templates allow caching at all.
     let isEnabled: Bool
-    /// Per template, every name part it and the templates it includes or inherits read; no entry
-    /// (or nil) when that is unknown or they may print whole objects. Keys outside it are left
-    /// out of shapes: no lookup made while rendering that template ever reaches them.
-    private let readNames: [String: Set<String>]
+    /// Per template, the names it and the templates it includes or inherits read; no entry when
+    /// that is unknown or they may print whole objects. Keys outside them are left out of
+    /// shapes: no lookup made while rendering that template ever reaches them.
+    private let readNames: [String: ReadNames]
     private let maximumShapes: Int
     private let maximumBytes: Int
     private let lock = NSLock()
@@ -53,22 +53,25 @@ final class ShapeCache: @unchecked Sendable {
     init(sources: [String: String], maximumShapes: Int = 8_192, maximumBytes: Int = 64 << 20) {
         let scans = sources.mapValues(TagScan.init)
         isEnabled = !scans.values.contains { $0.changesDelimiters || $0.usesTransforms }
-        var readNames: [String: Set<String>] = [:]
+        var readNames: [String: ReadNames] = [:]
         for name in scans.keys {
-            if let names = Self.names(readBy: name, scans: scans) { readNames[name] = names }
+            if let parts = Self.names(readBy: name, scans: scans, \.nameParts),
+               let firstParts = Self.names(readBy: name, scans: scans, \.firstNameParts) {
+                readNames[name] = ReadNames(parts: parts, firstParts: firstParts)
+            }
         }
         self.readNames = readNames
         self.maximumShapes = maximumShapes
         self.maximumBytes = maximumBytes
     }
 
-    /// The name parts `template` and every template it reaches through `{{>partial}}` and
-    /// `{{<parent}}` read; nil when one of them may print a whole object or names a partial
-    /// that does not exist.
-    private static func names(readBy template: String, scans: [String: TagScan]) -> Set<String>? {
+    /// The name parts (`names`: all of them, or only the first of each name) `template` and every
+    /// template it reaches through `{{>partial}}` and `{{<parent}}` read; nil when one of them
+    /// may print a whole object or names a partial that does not exist.
+    private static func names(readBy template: String, scans: [String: TagScan], _ names: KeyPath<TagScan, Set<String>>) -> Set<String>? {
         TagScan.union(
             from: template, scans: scans, following: { $0.partials.map(\.name) + $0.parents.map(\.name) },
-            of: { $0.readsWholeObjects || $0.hasDynamicPartials ? nil : $0.nameParts })
+            of: { $0.readsWholeObjects || $0.hasDynamicPartials ? nil : $0[keyPath: names] })
     }
 
     /// Counts so far.
@@ -265,6 +268,16 @@ protocol TemplateShaped {
     func visitShape(_ walk: inout ShapeWalk) -> Any
 }
 
+/// The names a template (with its partials and parents) reads.
+struct ReadNames: Sendable {
+    /// Every part of every name: a key anywhere may be reached by one of them.
+    let parts: Set<String>
+    /// The first part of every name. Only these are looked up in the context stack; the rest
+    /// are children of what the part before them found. The page's own top level is the bottom
+    /// of the stack and no value's child, so only these reach its keys.
+    let firstParts: Set<String>
+}
+
 /// One walk over a context: its shape as bytes, its texts in order, and optionally the same
 /// context with markers in place of the texts. Both walks visit values in the same order
 /// (dictionary keys sorted), so text number N is the same text in both.
@@ -275,10 +288,13 @@ struct ShapeWalk {
     private(set) var isUsable = true
     let standIns: Bool
     /// Names templates can look up (nil: any name); other keys are skipped.
-    private let readNames: Set<String>?
+    private let readNames: ReadNames?
+    /// True until the walk opens the context's top level (a dictionary, or both levels of a
+    /// `LayeredContext`), whose keys only first name parts reach.
+    var isAtTopLevel = true
     static let maximumKeyBytes = 32 << 10
 
-    init(template: String, standIns: Bool, readNames: Set<String>? = nil) {
+    init(template: String, standIns: Bool, readNames: ReadNames? = nil) {
         key = Array(template.utf8)
         key.append(0)
         key.reserveCapacity(512)
@@ -286,9 +302,10 @@ struct ShapeWalk {
         self.readNames = readNames
     }
 
-    /// Whether a template can look `name` up at all.
+    /// Whether a template can look `name` up in the value the walk is about to open.
     func isRead(_ name: String) -> Bool {
-        readNames?.contains(name) ?? true
+        guard let readNames else { return true }
+        return isAtTopLevel ? readNames.firstParts.contains(name) : readNames.parts.contains(name)
     }
 
     mutating func visit(_ value: Any) -> Any {
@@ -405,7 +422,9 @@ struct ShapeWalk {
         key.append(contentsOf: description.utf8)
     }
 
+    /// Starts a dictionary, list or object; what it holds is below the top level.
     mutating func open(_ kind: UInt8, count: Int) {
+        isAtTopLevel = false
         key.append(kind)
         appendLength(count)
     }
@@ -463,8 +482,12 @@ extension Dictionary: TemplateShaped where Key == String {
 
 extension LayeredContext: TemplateShaped {
     func visitShape(_ walk: inout ShapeWalk) -> Any {
+        // Both levels are one context level: a top level when the layered context is the page.
+        let isTopLevel = walk.isAtTopLevel
         walk.open(UInt8(ascii: "L"), count: 2)
+        walk.isAtTopLevel = isTopLevel
         let top = walk.visit(self.top)
+        walk.isAtTopLevel = isTopLevel
         let below = walk.visit(self.below)
         guard walk.standIns, let top = top as? any MustacheParent, let below = below as? [String: Any] else { return self }
         return LayeredStandIn(top: top, below: below)
