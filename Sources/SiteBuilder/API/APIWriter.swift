@@ -103,8 +103,13 @@ public enum APIWriter {
     /// which grow with the knowledge base, are written directly. `JSONEncoder` writes the
     /// document with a placeholder in each list, and each placeholder is replaced by its ids.
     static func codesJSON(for kb: KnowledgeBase, generator: String) throws -> Data {
-        var document = CodesDocument(knowledgeBase: kb, generator: generator)
-        let original = document
+        let document = CodesDocument(knowledgeBase: kb, generator: generator)
+        return try splicedCodesJSON(document) ?? encode(document)
+    }
+
+    /// `codesJSON`'s fast path: nil when the encoded placeholders are not laid out as expected.
+    static func splicedCodesJSON(_ original: CodesDocument) throws -> Data? {
+        var document = original
         var lists: [[String]] = []
         func placeholder(_ ids: inout [String]) {
             lists.append(ids)
@@ -124,6 +129,7 @@ public enum APIWriter {
         output.reserveCapacity(encoded.count + lists.reduce(0) { $0 + $1.count * 24 })
         var position = 0
         var replaced = 0
+        var isReplaced = [Bool](repeating: false, count: lists.count)
         while let found = firstIndex(of: open, in: encoded, from: position) {
             var digitsEnd = found + open.count
             var number = 0
@@ -131,9 +137,10 @@ public enum APIWriter {
                 number = number * 10 + Int(encoded[digitsEnd] - UInt8(ascii: "0"))
                 digitsEnd += 1
             }
-            guard number == replaced, number < lists.count, digitsEnd < encoded.count, encoded[digitsEnd] == UInt8(ascii: "\"") else {
-                // Not the expected layout: fall back to encoding the whole document.
-                return try encode(original)
+            // Sorted keys put the lists in another order than they were numbered in (enhanced
+            // codes before reply codes); each number must still come exactly once.
+            guard number < lists.count, !isReplaced[number], digitsEnd < encoded.count, encoded[digitsEnd] == UInt8(ascii: "\"") else {
+                return nil
             }
             var lineStart = found
             while lineStart > 0 && encoded[lineStart - 1] == UInt8(ascii: " ") { lineStart -= 1 }
@@ -154,9 +161,10 @@ public enum APIWriter {
                 }
             }
             position = digitsEnd + 1
+            isReplaced[number] = true
             replaced += 1
         }
-        guard replaced == lists.count else { return try encode(original) }
+        guard replaced == lists.count else { return nil }
         output.append(contentsOf: encoded[position...])
         return Data(output)
     }
