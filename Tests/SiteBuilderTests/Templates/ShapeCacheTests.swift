@@ -178,6 +178,28 @@ import Testing
         #expect(counts.filled == 2, "all three have the shape of a page with one text")
     }
 
+    @Test func topLevelKeysReadOnlyAfterADotAreLeftOutOfTheShape() throws {
+        // `nav.items` reads `items` only inside `nav`: the page's own `items` is never looked up.
+        let page = "{{% CONTENT_TYPE: HTML }}<p>{{title}}</p>{{#nav.items}}<i>{{label}}</i>{{/nav.items}}"
+        let contexts: [[String: Any]] = (0..<4).map { count in
+            ["title": TextValue("t\(count)"), "nav": ["other": true] as [String: Any],
+             "items": (0..<count).map { ["label": TextValue("l\($0)")] as [String: TextValue] }]
+        }
+        let counts = try expectSameOutput(contexts, template: "page", sources: ["page": page])
+        #expect(counts.filled == 3, "the lists' lengths must not split the shape")
+
+        // A section that pushes `nav` makes `items` a first name: a lookup that misses in `nav`
+        // falls through to the page's `items`, whose length then matters.
+        let pushing = "{{% CONTENT_TYPE: HTML }}<p>{{title}}</p>{{#nav}}{{#items}}<i>{{label}}</i>{{/items}}{{/nav}}"
+        let twice = contexts + contexts.map { context in
+            var copy = context
+            copy["title"] = TextValue("again")
+            return copy
+        }
+        let pushed = try expectSameOutput(twice, template: "page", sources: ["page": pushing])
+        #expect(pushed.filled == 4, "one skeleton per list length")
+    }
+
     @Test func everyPageOfTheSiteIsWhatSwiftMustacheRendersOnItsOwn() throws {
         for baseURL in ["/", "/help/", "https://help.example.com/docs/"] {
             var kb = Fixtures.knowledgeBase
