@@ -36,11 +36,11 @@ final class ShapeCache: @unchecked Sendable {
     private let maximumBytes: Int
     private let lock = NSLock()
     // Guarded by `lock`. A nil skeleton: that shape renders the normal way.
-    private var skeletons: [[UInt8]: Skeleton?] = [:]
+    private var skeletons: [ShapeKey: Skeleton?] = [:]
     /// Shapes met once, with their page: a skeleton is made when one comes again (most pages that
     /// list many entries have a shape of their own and would only pay for an extra render), and
     /// checked against that first page, so that no page of the shape is rendered twice.
-    private var firstPages: [[UInt8]: FirstPage] = [:]
+    private var firstPages: [ShapeKey: FirstPage] = [:]
     /// First pages larger than this are not kept (and their shape never gets a skeleton).
     private static let maximumFirstPageBytes = 1 << 20
     private var skeletonBytes = 0
@@ -88,9 +88,10 @@ final class ShapeCache: @unchecked Sendable {
         var walk = ShapeWalk(template: template, standIns: false, readNames: readNames[template])
         _ = walk.visit(context)
         guard walk.isUsable else { return count(render(context), filled: false) }
+        let key = ShapeKey(bytes: walk.key)
 
         lock.lock()
-        let cached = skeletons[walk.key]
+        let cached = skeletons[key]
         let isFull = skeletons.count >= maximumShapes || skeletonBytes >= maximumBytes
         lock.unlock()
         switch cached {
@@ -101,11 +102,11 @@ final class ShapeCache: @unchecked Sendable {
         case .none:
             break
         }
-        guard let firstOfShape = seen(walk.key) else {
+        guard let firstOfShape = seen(key) else {
             // The first page of a shape: rendered the normal way and kept, with its texts, to
             // check the skeleton against when a second page of the shape comes.
             guard let page = render(context) else { return count(nil, filled: false) }
-            remember(FirstPage(texts: walk.texts, page: page), for: walk.key, full: isFull)
+            remember(FirstPage(texts: walk.texts, page: page), for: key, full: isFull)
             return count(page, filled: false)
         }
 
@@ -118,12 +119,12 @@ final class ShapeCache: @unchecked Sendable {
             skeleton = candidate
         }
         lock.lock()
-        if skeletons[walk.key] == nil {
-            skeletons[walk.key] = .some(skeleton)
+        if skeletons[key] == nil {
+            skeletons[key] = .some(skeleton)
             skeletonBytes += (skeleton?.byteCount ?? 0) - firstOfShape.page.utf8.count
             if skeleton != nil { statistics.shapes += 1 }
         }
-        firstPages[walk.key] = nil
+        firstPages[key] = nil
         lock.unlock()
         if let skeleton { return count(skeleton.fill(walk.texts), filled: true) }
         return count(render(context), filled: false)
@@ -136,14 +137,14 @@ final class ShapeCache: @unchecked Sendable {
     }
 
     /// The first page of the shape `key`, if one was rendered and kept before.
-    private func seen(_ key: [UInt8]) -> FirstPage? {
+    private func seen(_ key: ShapeKey) -> FirstPage? {
         lock.lock()
         defer { lock.unlock() }
         return firstPages[key]
     }
 
     /// Keeps `first` for its shape unless the cache is full or already knows the shape.
-    private func remember(_ first: FirstPage, for key: [UInt8], full: Bool) {
+    private func remember(_ first: FirstPage, for key: ShapeKey, full: Bool) {
         let bytes = first.page.utf8.count
         guard !full, bytes <= Self.maximumFirstPageBytes else { return }
         lock.lock()
@@ -159,6 +160,16 @@ final class ShapeCache: @unchecked Sendable {
         if filled { statistics.filled += 1 } else { statistics.rendered += 1 }
         lock.unlock()
         return page
+    }
+}
+
+/// A shape, as `ShapeWalk` writes it, as a dictionary key. An array of bytes hashes byte by
+/// byte, some forty instructions each, and a page's shape is a kilobyte or more.
+struct ShapeKey: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
 
@@ -488,7 +499,7 @@ extension LayeredContext: TemplateShaped {
         walk.isAtTopLevel = isTopLevel
         let top = walk.visit(self.top)
         walk.isAtTopLevel = isTopLevel
-        let below = walk.visit(self.below)
+        let below = walk.dictionary(self.below)
         guard walk.standIns, let top = top as? any MustacheParent, let below = below as? [String: Any] else { return self }
         return LayeredStandIn(top: top, below: below)
     }
