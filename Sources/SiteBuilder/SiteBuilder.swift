@@ -174,12 +174,15 @@ public struct SiteBuilder: Sendable {
             if let baseURL = options.baseURL, BaseURL(baseURL) == nil {
                 throw BuildFailure(step: .load, message: "--base-url must be \"/\", a path such as \"/help/\", or an absolute http(s) URL; got \"\(baseURL)\"")
             }
-            let templates = TemplateSet.load(from: options.templatesDirectory, displayRoot: options.displayRoot)
+            // The templates are read and parsed on a thread of their own while the content loads
+            // (on every core): parsing them is serial work that would otherwise leave a core idle.
+            let templatesTask = BackgroundResult { TemplateSet.load(from: options.templatesDirectory, displayRoot: options.displayRoot) }
+            var content = services.loadContent(options.contentDirectory, options.displayRoot)
+            let templates = templatesTask.value
             diagnostics += templates.diagnostics
             guard let set = templates.templates else {
                 throw BuildFailure(step: .load, message: "templates have errors", diagnostics: diagnostics.sorted())
             }
-            var content = services.loadContent(options.contentDirectory, options.displayRoot)
             if let baseURL = options.baseURL { content.knowledgeBase.site.baseURL = baseURL }
             return Loaded(content: content, templates: set)
         }

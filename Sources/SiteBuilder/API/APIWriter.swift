@@ -55,14 +55,18 @@ public enum APIWriter {
         }
     }
 
+    /// The paths of `fixedFiles`, in its order.
+    static let fixedPaths = [
+        codesPath, "\(root)/schema/entries.schema.json", "\(root)/schema/entry.schema.json", "\(root)/schema/codes.schema.json",
+    ]
+
     /// The files whose size does not grow with every entry's text: `codes.json` and the schemas.
     static func fixedFiles(for kb: KnowledgeBase, generator: String) throws -> [(path: String, contents: Data)] {
-        [
-            (codesPath, try codesJSON(for: kb, generator: generator)),
-            ("\(root)/schema/entries.schema.json", try encode(APISchemas.entries)),
-            ("\(root)/schema/entry.schema.json", try encode(APISchemas.entry)),
-            ("\(root)/schema/codes.schema.json", try encode(APISchemas.codes)),
+        let contents = [
+            try codesJSON(for: kb, generator: generator),
+            try encode(APISchemas.entries), try encode(APISchemas.entry), try encode(APISchemas.codes),
         ]
+        return zip(fixedPaths, contents).map { ($0, $1) }
     }
 
     /// `entries.json` around its entries: the document without entries as `JSONEncoder` writes

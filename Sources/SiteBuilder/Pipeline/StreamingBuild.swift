@@ -36,6 +36,14 @@ extension SiteBuilder {
         // Already merged into `diagnostics` and used by the validate step only.
         loaded.content.sourceFiles = [:]
         loaded.content.diagnostics = []
+        // The API's fixed files (codes.json, the schemas) need nothing the pages need: with the
+        // standard API they are made on a thread of their own while the renderer is set up and
+        // the pages render, and written after the pages.
+        let standardAPI = services.writesStandardAPI
+        let fixedAPIFiles = standardAPI ? BackgroundResult { () -> Result<[OutputFile], any Error> in
+            Result { try APIWriter.fixedFiles(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) } }
+        } : nil
+
         report(.stepStarted(.render))
         let renderer = try BuildStep<Void, SiteRenderer>(.render) { _, _ in
             try SiteRenderer(knowledgeBase: kb, codes: services.codes, templates: templates)
@@ -43,15 +51,13 @@ extension SiteBuilder {
 
         // The JSON API: with the standard one, the files that do not grow with each entry now
         // and the entry records later, beside their pages; otherwise whatever the service makes.
-        let standardAPI = services.writesStandardAPI
         report(.stepStarted(.api))
         let apiPrepared = try BuildStep<Void, ([OutputFile], APIWriter.EntriesFrame?)>(.api) { _, _ in
             guard standardAPI else {
                 return (try services.apiFiles(kb, generator), nil)
             }
             try APIWriter.checkIDs(kb)
-            let fixed = try APIWriter.fixedFiles(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) }
-            return (fixed, try APIWriter.entriesDocumentFrame(for: kb, generator: generator))
+            return ([], try APIWriter.entriesDocumentFrame(for: kb, generator: generator))
         }.run((), diagnostics: &diagnostics)
         let apiFiles = apiPrepared.0
         let apiFrame = apiPrepared.1
@@ -63,6 +69,7 @@ extension SiteBuilder {
             if case .entry(let position) = job.kind { entryJobs.append((job, position)) } else { otherJobs.append(job) }
         }
         var knownPaths = jobs.map(\.path) + templates.assets.map(\.path) + apiFiles.map(\.path)
+        if fixedAPIFiles != nil { knownPaths += APIWriter.fixedPaths }
         if apiFrame != nil {
             knownPaths.append(APIWriter.entriesPath)
             knownPaths += kb.entries.map { APIWriter.entryPath($0.id) }
@@ -120,6 +127,16 @@ extension SiteBuilder {
             let others = try writePages(otherJobs, renderer: renderer, writer: writer, session: session, diagnostics: &diagnostics)
             bytes += others
             fileCount += otherJobs.count
+
+            if let fixedAPIFiles {
+                let fixed = try BuildStep<Void, [OutputFile]>(.api) { _, _ in try fixedAPIFiles.value.get() }.run((), diagnostics: &diagnostics)
+                try BuildStep<Void, Void>(.write) { _, _ in
+                    try writer.prepareFolders(for: fixed.map(\.path), in: session)
+                    try writer.write(fixed, in: session)
+                }.run((), diagnostics: &diagnostics)
+                bytes += fixed.reduce(0) { $0 + $1.contents.count }
+                fileCount += fixed.count
+            }
 
             report(.stepStarted(.index))
             let (indexResult, indexDiagnostics) = indexTask?.value ?? (.success(empty), [])
