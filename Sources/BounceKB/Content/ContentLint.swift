@@ -144,34 +144,67 @@ extension ContentValidator {
         if ByteScan.contains(UInt8(ascii: "{"), in: phrase) {
             core = FastText.replacing(ContentRules.placeholders, with: " ", in: core)
         }
-        // In ASCII text every byte is a character, and these character tests are byte tests:
-        // the same answers without walking grapheme clusters (most phrases are ASCII).
-        let isASCII = ByteScan.isASCII(core)
-        let rawWords: [Substring]
-        if isASCII {
-            let lowered = String(decoding: core.utf8.map(FastText.asciiLowercased), as: UTF8.self)
-            rawWords = lowered.utf8.split(whereSeparator: FastText.isASCIIWhitespace).map { Substring($0) }
-        } else {
-            rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
-        }
+        return asciiGenericPhraseProblem(core) ?? characterwiseGenericPhraseProblem(core)
+    }
+
+    /// `genericPhraseProblem` for text without placeholders, character by character: for text
+    /// that is not ASCII, and the reference the byte-wise path is tested against.
+    static func characterwiseGenericPhraseProblem(_ core: String) -> String? {
+        let rawWords = core.lowercased().split(whereSeparator: { $0.isWhitespace })
         let words = rawWords.map { FastText.trimming($0, .punctuationCharacters, ascii: FastText.punctuation) }.filter { !$0.isEmpty }
         if words.isEmpty { return "it has no words besides placeholders" }
         // Digits ("5.7.1", "tss04") or symbols other than sentence punctuation ("rtr:bl", "[ticket#")
         // mark a code or tag, which identifies a cause even when short.
         let sentencePunctuation = ".,;!?'\"-"
         let hasCodeLikeToken = rawWords.contains { word in
-            if isASCII {
-                return word.utf8.contains { byte in
-                    let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-                    return !isLetter && !sentencePunctuation.utf8.contains(byte)
-                }
-            }
-            return word.contains { $0.isNumber || !($0.isLetter || sentencePunctuation.contains($0)) }
+            word.contains { $0.isNumber || !($0.isLetter || sentencePunctuation.contains($0)) }
         }
         if words.count == 1, commonWords.contains(words[0]) { return "a single common word" }
-        let length = isASCII ? words.reduce(words.count - 1) { $0 + $1.utf8.count } : words.joined(separator: " ").count
-        if length < 8 && !hasCodeLikeToken { return "shorter than 8 characters and no code or tag" }
+        if words.joined(separator: " ").count < 8 && !hasCodeLikeToken { return "shorter than 8 characters and no code or tag" }
         return nil
+    }
+
+    /// `genericPhraseProblem` for ASCII text in one pass over its bytes, without making a string
+    /// per word (most phrases are ASCII, and every build lints every phrase): in ASCII every byte
+    /// is a character, and the character tests are byte tests. Nil (no answer) for other text.
+    private static func asciiGenericPhraseProblem(_ text: String) -> String?? {
+        var text = text
+        return text.withUTF8 { bytes -> String?? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            let sentencePunctuation = ".,;!?'\"-".utf8
+            var wordCount = 0
+            var length = 0
+            var firstWord = 0..<0
+            var hasCodeLikeToken = false
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count, FastText.isASCIIWhitespace(bytes[index]) { index += 1 }
+                guard index < bytes.count else { break }
+                let start = index
+                while index < bytes.count, !FastText.isASCIIWhitespace(bytes[index]) {
+                    let byte = bytes[index]
+                    let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                    if !isLetter && !sentencePunctuation.contains(byte) { hasCodeLikeToken = true }
+                    index += 1
+                }
+                var wordStart = start
+                var wordEnd = index
+                while wordStart < wordEnd, FastText.punctuation.contains(bytes[wordStart]) { wordStart += 1 }
+                while wordEnd > wordStart, FastText.punctuation.contains(bytes[wordEnd - 1]) { wordEnd -= 1 }
+                guard wordStart < wordEnd else { continue }
+                if wordCount == 0 { firstWord = wordStart..<wordEnd }
+                wordCount += 1
+                length += wordEnd - wordStart
+            }
+            if wordCount == 0 { return "it has no words besides placeholders" }
+            if wordCount == 1 {
+                let word = String(decoding: bytes[firstWord].map(FastText.asciiLowercased), as: UTF8.self)
+                if commonWords.contains(word) { return "a single common word" }
+            }
+            length += wordCount - 1
+            if length < 8 && !hasCodeLikeToken { return "shorter than 8 characters and no code or tag" }
+            return .some(nil)
+        }
     }
 
     /// Whether a resolution tells the reader to do something: a list of steps, or a sentence or

@@ -53,4 +53,21 @@ import Testing
         #expect(ContentValidator.genericPhraseProblem("abcd-éfg") == nil, "8 characters, counted as characters")
         #expect(ContentValidator.genericPhraseProblem("abc\tdefg") == nil, "8 characters with the single space")
     }
+
+    @Test func bytewiseGenericPhraseVerdictsAreTheCharacterwiseOnes() throws {
+        // Every phrase of the real content, and awkward ASCII ones: the byte-wise pass must give
+        // what the character-wise reference gives.
+        let content = ContentLoader(contentDirectory: repositoryRoot.appendingPathComponent("content")).load().knowledgeBase
+        var phrases = content.entries.flatMap(\.match)
+        #expect(phrases.count > 100)
+        phrases += ["", " ", "\t\n", "!!!", "a", "Rejected.", "...rejected...", "no-user", "no user!", "abcdefg", "abcdefgh",
+                    "a b c d", "abc defg", "ab cd ef", "(550)", "x_y", "user@", "\"quoted\" text", "it's gone", "TLS", "tls required", "-- --",
+                    "a\u{0B}b", "mailbox full;", "over quota", "5.7.1", "rtr:bl", "[ticket#", "q?", "spam detected"]
+        for phrase in phrases {
+            var core = phrase
+            if core.contains("{") { core = FastText.replacing(ContentRules.placeholders, with: " ", in: core) }
+            #expect(ContentValidator.genericPhraseProblem(phrase) == ContentValidator.characterwiseGenericPhraseProblem(core),
+                    "\(phrase.debugDescription)")
+        }
+    }
 }
