@@ -150,12 +150,11 @@ public struct AtomicSiteWriter: Sendable {
         return StreamedFile(path: path, descriptor: descriptor)
     }
 
-    /// `write(_:to:in:)` for text, written as UTF-8 without first copying it into `Data`.
-    func write(text: String, to path: String, in session: Session) -> String? {
+    /// `write(_:to:in:)` for a rendered page, written as UTF-8 without first copying it into `Data`.
+    func write(page: RenderedPage, to path: String, in session: Session) -> String? {
         let descriptor = open(session.folder + path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        var text = text
-        var failure = text.withUTF8 { Self.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+        var failure = page.withUTF8 { Self.writeAll($0, to: descriptor) }
         if posixClose(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         return failure
     }

@@ -216,9 +216,9 @@ extension SiteBuilder {
                             diagnostics: inout [Diagnostic]) throws(BuildFailure) -> Int {
         let results = Parallel.map(jobs, minimumBatch: 2) { job -> PageOutcome in
             guard WriteInterruption.received == nil else { return .skipped }
-            guard let page = renderer.renderPageText(job) else { return .missingTemplate }
-            if let message = writer.write(text: page, to: job.path, in: session) { return .writeFailed(message) }
-            return .written(page.utf8.count)
+            guard let page = renderer.renderPageOutput(job) else { return .missingTemplate }
+            if let message = writer.write(page: page, to: job.path, in: session) { return .writeFailed(message) }
+            return .written(page.byteCount)
         }
         report(.pagesDone(count: jobs.count))
         return try collect(results, paths: jobs.map(\.path), jobs: jobs, writer: writer, diagnostics: &diagnostics)
@@ -254,11 +254,11 @@ extension SiteBuilder {
                 let entry = kb.entries[item.position]
                 let sections = EntrySections(entry, plainText: withAPI, knownText: plainText[entry.id])
                 var pageOutcome = PageOutcome.missingTemplate
-                if let page = renderer.renderPageText(item.job, sections: sections) {
-                    if let message = writer.write(text: page, to: item.job.path, in: session) {
+                if let page = renderer.renderPageOutput(item.job, sections: sections) {
+                    if let message = writer.write(page: page, to: item.job.path, in: session) {
                         pageOutcome = .writeFailed(message)
                     } else {
-                        pageOutcome = .written(page.utf8.count)
+                        pageOutcome = .written(page.byteCount)
                     }
                 }
                 guard withAPI else { return (pageOutcome, nil, .skipped) }

@@ -56,12 +56,17 @@ public struct SiteRenderer: Sendable {
         renderPageText(job, sections: sections).map { Data($0.utf8) }
     }
 
-    /// `renderPage` as text, which can be written without another copy of a large page.
+    /// `renderPage` as text.
     func renderPageText(_ job: PageJob, sections: EntrySections? = nil) -> String? {
+        renderPageOutput(job, sections: sections)?.text
+    }
+
+    /// `renderPage` as the shape cache made it, which can be written without another copy.
+    func renderPageOutput(_ job: PageJob, sections: EntrySections? = nil) -> RenderedPage? {
         let name = SiteModel.template(for: job.kind)
         let context = model.context(for: job, sections: sections)
         let root = Links(page: job.path, base: model.base).root
-        return templates.shapes.render(name, context: context) { value in
+        return templates.shapes.renderPage(name, context: context) { value in
             if let page = value as? [String: Any],
                let library = fixedPartials.library(for: page, root: root, frame: model.frame(root: root)) {
                 return library.render(page, withTemplate: name)

@@ -84,6 +84,12 @@ final class ShapeCache: @unchecked Sendable {
     /// `template` rendered with `context`; `render` renders a context the normal way (nil when the
     /// template is missing).
     func render(_ template: String, context: Any, with render: (Any) -> String?) -> String? {
+        renderPage(template, context: context, with: render)?.text
+    }
+
+    /// `render(_:context:with:)` as a `RenderedPage`, whose filled pages are written without
+    /// first being made into strings.
+    func renderPage(_ template: String, context: Any, with render: (Any) -> String?) -> RenderedPage? {
         guard isEnabled else { return count(render(context), filled: false) }
         var walk = ShapeWalk(template: template, standIns: false, readNames: readNames[template])
         _ = walk.visit(context)
@@ -96,7 +102,7 @@ final class ShapeCache: @unchecked Sendable {
         lock.unlock()
         switch cached {
         case .some(.some(let skeleton)):
-            return count(skeleton.fill(walk.texts), filled: true)
+            return count(skeleton.fillBytes(walk.texts))
         case .some(.none):
             return count(render(context), filled: false)
         case .none:
@@ -126,7 +132,7 @@ final class ShapeCache: @unchecked Sendable {
         }
         firstPages[key] = nil
         lock.unlock()
-        if let skeleton { return count(skeleton.fill(walk.texts), filled: true) }
+        if let skeleton { return count(skeleton.fillBytes(walk.texts)) }
         return count(render(context), filled: false)
     }
 
@@ -155,11 +161,51 @@ final class ShapeCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func count(_ page: String?, filled: Bool) -> String? {
+    private func count(_ page: String?, filled: Bool) -> RenderedPage? {
         lock.lock()
         if filled { statistics.filled += 1 } else { statistics.rendered += 1 }
         lock.unlock()
-        return page
+        return page.map(RenderedPage.text)
+    }
+
+    private func count(_ filledPage: [UInt8]) -> RenderedPage {
+        lock.lock()
+        statistics.filled += 1
+        lock.unlock()
+        return .bytes(filledPage)
+    }
+}
+
+/// A page as `ShapeCache` made it: swift-mustache's text, or the UTF-8 bytes of a filled
+/// skeleton. Those bytes are a valid page's pieces and whole strings, so valid UTF-8; making
+/// them into a `String` would check every byte again, which was 3 % of a large build.
+enum RenderedPage: Sendable {
+    case text(String)
+    case bytes([UInt8])
+
+    var text: String {
+        switch self {
+        case .text(let text): return text
+        case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    var byteCount: Int {
+        switch self {
+        case .text(let text): return text.utf8.count
+        case .bytes(let bytes): return bytes.count
+        }
+    }
+
+    /// Calls `body` with the page's UTF-8 bytes.
+    func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        switch self {
+        case .text(let text):
+            var text = text
+            return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        case .bytes(let bytes):
+            return bytes.withUnsafeBytes(body)
+        }
     }
 }
 
@@ -216,6 +262,11 @@ struct Skeleton: Sendable {
 
     /// The page for a context of this shape whose texts, in walk order, are `texts`.
     func fill(_ texts: [String]) -> String {
+        String(decoding: fillBytes(texts), as: UTF8.self)
+    }
+
+    /// `fill(_:)` as UTF-8 bytes.
+    func fillBytes(_ texts: [String]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(byteCount + 4 * texts.reduce(0) { $0 + $1.utf8.count })
         for part in parts {
@@ -230,7 +281,7 @@ struct Skeleton: Sendable {
                 }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 
