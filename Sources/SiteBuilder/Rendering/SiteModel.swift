@@ -352,7 +352,8 @@ struct SiteModel: Sendable {
         context["breadcrumbs"] = crumbs.enumerated().map { index, crumb -> [String: Any] in
             ["title": TextValue(crumb.0), "last": index == crumbs.count - 1, "href": crumb.1.map { TextValue($0) as Any } ?? false]
         }
-        return Self.withPresenceFlags(context)
+        Self.addPresenceFlags(to: &context)
+        return context
     }
 
     private static let scalarTypes: Set<ObjectIdentifier> = [
@@ -362,17 +363,18 @@ struct SiteModel: Sendable {
 
     /// Adds `hasX` = true/false beside every list `x`, so templates can wrap a list in a heading
     /// only when it has items, with plain Mustache.
-    static func withPresenceFlags(_ context: [String: Any]) -> [String: Any] {
-        var result = context
+    /// In place: adding keys to a copy of the context would rehash every key it has.
+    static func addPresenceFlags(to context: inout [String: Any]) {
+        var flags: [(key: String, value: Bool)] = []
         for (key, value) in context {
             // The kinds of value that are never lists are told by their type pointer, which is
             // cheaper than the protocol cast below (a conformance look-up) that finds lists.
             if Self.scalarTypes.contains(ObjectIdentifier(type(of: value))) { continue }
             // `TemplateList`, not `as? [Any]`: that cast copies every element of the list.
             guard let list = value as? any TemplateList, let first = key.first else { continue }
-            result["has" + first.uppercased() + key.dropFirst()] = !list.isEmptyList
+            flags.append(("has" + first.uppercased() + key.dropFirst(), !list.isEmptyList))
         }
-        return result
+        for flag in flags { context[flag.key] = flag.value }
     }
 
     // MARK: - Pieces

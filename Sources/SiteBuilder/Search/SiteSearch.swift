@@ -104,6 +104,7 @@ extension SiteModel {
         }
         context["searchReplyCodes"] = codes.replyCodes.map(code)
         context["searchEnhancedCodes"] = codes.enhancedCodes.map(code)
-        return Self.withPresenceFlags(context)
+        Self.addPresenceFlags(to: &context)
+        return context
     }
 }
