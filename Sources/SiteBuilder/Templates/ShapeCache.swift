@@ -338,6 +338,17 @@ struct ReadNames: Sendable {
     /// are children of what the part before them found. The page's own top level is the bottom
     /// of the stack and no value's child, so only these reach its keys.
     let firstParts: Set<String>
+    /// `parts` and `firstParts` sorted: a dictionary with more keys than a template reads
+    /// (the page-wide values under a one-line partial) is walked by looking these up.
+    let sortedParts: [String]
+    let sortedFirstParts: [String]
+
+    init(parts: Set<String>, firstParts: Set<String>) {
+        self.parts = parts
+        self.firstParts = firstParts
+        sortedParts = parts.sorted()
+        sortedFirstParts = firstParts.sorted()
+    }
 }
 
 /// One walk over a context: its shape as bytes, its texts in order, and optionally the same
@@ -426,8 +437,14 @@ struct ShapeWalk {
 
     /// A string-keyed dictionary whose values `value` visits, its keys in sorted order.
     private mutating func dictionary<Value>(_ dictionary: [String: Value], _ value: (inout ShapeWalk, Value) -> Any) -> Any {
-        var names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
-        names.sort()
+        var names: [String]
+        let readable = readNames.map { isAtTopLevel ? $0.sortedFirstParts : $0.sortedParts }
+        if let readable, readable.count < dictionary.count {
+            names = readable.filter { dictionary[$0] != nil }
+        } else {
+            names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
+            names.sort()
+        }
         open(UInt8(ascii: "{"), count: names.count)
         var standIn: [String: Any] = [:]
         if standIns { standIn.reserveCapacity(names.count) }
