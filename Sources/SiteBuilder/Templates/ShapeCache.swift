@@ -41,8 +41,10 @@ final class ShapeCache: @unchecked Sendable {
     /// list many entries have a shape of their own and would only pay for an extra render), and
     /// checked against that first page, so that no page of the shape is rendered twice.
     private var firstPages: [ShapeKey: FirstPage] = [:]
-    /// First pages larger than this are not kept (and their shape never gets a skeleton).
-    private static let maximumFirstPageBytes = 1 << 20
+    /// First pages larger than this are not kept (and their shape never gets a skeleton): pages
+    /// that large list hundreds of entries and have a shape of their own, and keeping them
+    /// until the end of a large build would only add to its peak memory.
+    private static let maximumFirstPageBytes = 256 << 10
     private var skeletonBytes = 0
     private var statistics = TemplateRenderCounts()
 
