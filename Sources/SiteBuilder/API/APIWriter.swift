@@ -98,9 +98,23 @@ public enum APIWriter {
 
     /// Appends the `index`-th record (from `entryRecordJSON`) to `entries.json`'s list.
     static func appendEntry(_ record: [UInt8], index: Int, to output: inout [UInt8]) {
+        appendIndentedEntry(indentedEntry(record), index: index, to: &output)
+    }
+
+    /// A record (from `entryRecordJSON`) indented as `entries.json`'s list holds it; made
+    /// where the record is, on any thread, so that only the appending is left in order.
+    static func indentedEntry(_ record: [UInt8]) -> [UInt8] {
+        var indented: [UInt8] = []
+        indented.reserveCapacity(record.count + record.count / 8)
+        PrettyJSON.indented(record, by: 4, into: &indented)
+        return indented
+    }
+
+    /// Appends the `index`-th record, already indented by `indentedEntry`.
+    static func appendIndentedEntry(_ indented: [UInt8], index: Int, to output: inout [UInt8]) {
         if index > 0 { output.append(UInt8(ascii: ",")) }
         output.append(0x0A)
-        PrettyJSON.indented(record, by: 4, into: &output)
+        output.append(contentsOf: indented)
     }
 
     /// `codes.json`: `CodesDocument` as `JSONEncoder` writes it, except that the entry id lists,

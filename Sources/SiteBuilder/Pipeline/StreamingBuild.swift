@@ -249,7 +249,7 @@ extension SiteBuilder {
         while batchStart < jobs.count {
             let batch = Array(jobs[batchStart..<min(jobs.count, batchStart + Self.entryBatch)])
             batchStart += batch.count
-            let results = Parallel.map(batch, minimumBatch: 2) { item -> (page: PageOutcome, record: [UInt8]?, recordOutcome: PageOutcome) in
+            let results = Parallel.map(batch, minimumBatch: 2) { item -> (page: PageOutcome, indentedRecord: [UInt8]?, recordOutcome: PageOutcome) in
                 guard WriteInterruption.received == nil else { return (.skipped, nil, .skipped) }
                 let entry = kb.entries[item.position]
                 let sections = EntrySections(entry, plainText: withAPI, knownText: plainText[entry.id])
@@ -264,10 +264,12 @@ extension SiteBuilder {
                 guard withAPI else { return (pageOutcome, nil, .skipped) }
                 let record = APIWriter.entryRecordJSON(entry, site: site, sections: sections)
                 let file = Data(record + [0x0A])
+                // `entries.json` holds the record indented: indented here, on all cores.
+                let indented = APIWriter.indentedEntry(record)
                 if let message = writer.write(file, to: APIWriter.entryPath(entry.id), in: session) {
-                    return (pageOutcome, record, .writeFailed(message))
+                    return (pageOutcome, indented, .writeFailed(message))
                 }
-                return (pageOutcome, record, .written(file.count))
+                return (pageOutcome, indented, .written(file.count))
             }
             bytes += try collect(results.map(\.page), paths: batch.map(\.job.path), jobs: batch.map(\.job), writer: writer, diagnostics: &diagnostics)
             files += batch.count
@@ -278,8 +280,8 @@ extension SiteBuilder {
                 files += batch.count
                 var chunk: [UInt8] = []
                 for result in results {
-                    guard let record = result.record else { continue }
-                    APIWriter.appendEntry(record, index: recordIndex, to: &chunk)
+                    guard let indented = result.indentedRecord else { continue }
+                    APIWriter.appendIndentedEntry(indented, index: recordIndex, to: &chunk)
                     recordIndex += 1
                 }
                 entriesFile?.append(chunk)
