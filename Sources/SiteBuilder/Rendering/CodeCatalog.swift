@@ -139,14 +139,33 @@ public struct CodeCatalog: Sendable {
     }
 
     /// Splits `5.7.26` into its three numbers; nil unless it is class.subject.detail with a class of 2, 4 or 5.
+    ///
+    /// Each part is one to three ASCII characters that `Int` reads (so a sign is allowed, and
+    /// `-0` is 0); read from the UTF-8 bytes, since every build looks up every entry's code.
     public static func parseStatus(_ status: String) -> (klass: Int, subject: Int, detail: Int)? {
-        let parts = status.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-              parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) }),
-              let klass = Int(parts[0]), let subject = Int(parts[1]), let detail = Int(parts[2]),
+        let parts = status.utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 3, let klass = statusPart(parts[0]), let subject = statusPart(parts[1]), let detail = statusPart(parts[2]),
               [2, 4, 5].contains(klass), subject >= 0, detail >= 0
         else { return nil }
         return (klass, subject, detail)
+    }
+
+    /// One part of a status code: one to three ASCII bytes that `Int` reads, or nil.
+    private static func statusPart(_ bytes: Substring.UTF8View) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 3, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var digits = bytes[...]
+        var sign = 1
+        if let first = digits.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return sign * value
     }
 
     private static func unique(_ codes: [CodeInfo]) -> [CodeInfo] {
