@@ -107,7 +107,7 @@ public struct ContentLoader: Sendable {
 
         // Links are followed only when they stay inside the content folder (compared by real path).
         let realRoot = Self.realPath(root.path) ?? root.path
-        for name in listing(root, display: rootDisplay, within: realRoot, diagnostics: &diagnostics) {
+        for (name, _) in listing(root, display: rootDisplay, within: realRoot, diagnostics: &diagnostics) {
             let url = root.appendingPathComponent(name)
             let path = display(url)
             switch ContentFileReader.kind(of: url.path) {
@@ -219,7 +219,8 @@ public struct ContentLoader: Sendable {
 
     private func loadCategoryFolder(_ folder: URL, id: String, within realRoot: String, categories: inout [Category], entries: inout [PendingEntry], diagnostics: inout [Diagnostic]) {
         let folderDisplay = display(folder, isDirectory: true)
-        let names = listing(folder, display: folderDisplay, within: realRoot, diagnostics: &diagnostics)
+        let listed = listing(folder, display: folderDisplay, within: realRoot, diagnostics: &diagnostics)
+        let names = listed.map(\.name)
         if !ContentRules.isKebabCase(id) {
             diagnostics.append(.error(
                 "category folder name '\(id)' is not kebab-case (lower-case letters, digits, single hyphens); rename it to '\(ContentRules.kebabCased(id))'",
@@ -251,11 +252,14 @@ public struct ContentLoader: Sendable {
         var entryCount = 0
         // Paths built as strings: URL manipulation costs microseconds per call, per file.
         let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
-        for name in names where name != "_index.md" {
+        for (name, listedKind) in listed where name != "_index.md" {
             let filePath = folderPath + name
             // A folder shown as "./" is the display root itself, whose files are shown bare.
             let path = folderDisplay == "./" ? display(URL(fileURLWithPath: filePath)) : folderDisplay + name
-            if case .directory = ContentFileReader.kind(of: filePath) {
+            // Links (and names the listing could not type) are followed to what they point at.
+            var isFolder = listedKind == .directory
+            if listedKind == .symbolicLink || listedKind == .unknown, case .directory = ContentFileReader.kind(of: filePath) { isFolder = true }
+            if isFolder {
                 diagnostics.append(.warning(
                     "stray folder is ignored: category folders hold only <id>.md entries and _index.md; move its files up into \(folderDisplay)",
                     file: display(URL(fileURLWithPath: filePath), isDirectory: true)))
@@ -292,35 +296,66 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    /// The visible names in `folder`, sorted; dot files (editor and OS litter) are skipped, and so
-    /// are symbolic links that resolve outside `realRoot` (reported as errors): content is read
-    /// only from inside the content folder, whoever wrote the links.
-    private func listing(_ folder: URL, display folderDisplay: String, within realRoot: String, diagnostics: inout [Diagnostic]) -> [String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-                .filter { !$0.hasPrefix(".") }
-                .sorted()
-        } catch {
-            diagnostics.append(.error("cannot list folder: \(error.localizedDescription); check its permissions", file: folderDisplay))
+    /// What a folder listing says a name is, from the directory entry itself (no `stat`).
+    enum ListedKind {
+        case regular, directory, symbolicLink
+        /// The file system did not say; ask `stat`.
+        case unknown
+    }
+
+    /// The visible names in `folder`, sorted, with what their directory entries say they are;
+    /// dot files (editor and OS litter) are skipped, and so are symbolic links that resolve
+    /// outside `realRoot` (reported as errors): content is read only from inside the content
+    /// folder, whoever wrote the links.
+    private func listing(_ folder: URL, display folderDisplay: String, within realRoot: String, diagnostics: inout [Diagnostic]) -> [(name: String, kind: ListedKind)] {
+        let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
+        guard let listed = Self.directoryEntries(folderPath) else {
+            diagnostics.append(.error("cannot list folder: \(String(cString: strerror(errno))); check its permissions", file: folderDisplay))
             return []
         }
-        let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         let shownFolder = folderDisplay == "./" ? "" : folderDisplay
-        return names.filter { name in
-            let path = folderPath + name
-            guard Self.isSymbolicLink(path) else { return true }
+        return listed.filter { !$0.name.hasPrefix(".") }.sorted { $0.name < $1.name }.filter { entry in
+            let path = folderPath + entry.name
+            switch entry.kind {
+            case .regular, .directory: return true
+            case .unknown: guard Self.isSymbolicLink(path) else { return true }
+            case .symbolicLink: break
+            }
             // A dangling link or a loop reaches nothing; the reader reports it as unreadable.
             guard let target = Self.realPath(path) else { return true }
             let rootPrefix = realRoot.hasSuffix("/") ? realRoot : realRoot + "/"
             guard target == realRoot || target.hasPrefix(rootPrefix) else {
                 diagnostics.append(.error(
                     "symbolic link points outside the content folder (to \(target)) and is not read; copy the file into content/ instead of linking to it",
-                    file: shownFolder + name))
+                    file: shownFolder + entry.name))
                 return false
             }
             return true
         }
+    }
+
+    /// Every entry of the folder at `path` but `.` and `..`, with the kind its directory entry
+    /// gives (`readdir`'s `d_type`: one call for the whole folder, where `lstat` and `stat` per
+    /// name were a system call each); nil when the folder cannot be opened.
+    private static func directoryEntries(_ path: String) -> [(name: String, kind: ListedKind)]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var entries: [(name: String, kind: ListedKind)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            let kind: ListedKind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
+            default: kind = .unknown
+            }
+            entries.append((name, kind))
+        }
+        return entries
     }
 
     private static func isSymbolicLink(_ path: String) -> Bool {

@@ -160,6 +160,22 @@ struct LoaderTests {
         ])
     }
 
+    @Test func linksInsideContentAreFollowedToWhatTheyPointAt() throws {
+        // The listing types names from their directory entries; a link is judged by its target:
+        // a link to an entry file is an entry, a link to a folder is a stray folder.
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let sender = sandbox.content.appendingPathComponent("sender")
+        let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: sender.path).first { $0.hasSuffix(".md") && $0 != "_index.md" })
+        try FileManager.default.createSymbolicLink(atPath: sender.appendingPathComponent("linked-copy.md").path,
+                                                   withDestinationPath: sender.appendingPathComponent(entry).path)
+        try FileManager.default.createSymbolicLink(atPath: sender.appendingPathComponent("folder-link").path,
+                                                   withDestinationPath: sandbox.content.appendingPathComponent("recipient").path)
+        let result = sandbox.load()
+        #expect(result.knowledgeBase.entry("linked-copy") != nil)
+        #expect(result.diagnostics.contains { $0.file == "content/sender/folder-link/" && $0.message.hasPrefix("stray folder is ignored") })
+    }
+
     @Test func missingFoldersAndFiles() throws {
         let missing = ContentLoader(contentDirectory: URL(fileURLWithPath: "/nonexistent/content"), displayRoot: URL(fileURLWithPath: "/nonexistent")).load()
         #expect(missing.diagnostics == [.e("content/", 0, 0, "content folder not found; pass the folder that holds site.yml and the category folders")])
