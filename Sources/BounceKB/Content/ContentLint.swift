@@ -90,11 +90,19 @@ extension ContentValidator {
         // Entry positions, not entries: the table holds every phrase of the knowledge base.
         var byKey: [String: [(position: Int, item: Int)]] = [:]
         var keys: [String] = []
-        for (position, entry) in kb.entries.enumerated() {
+        // Each entry's keys on all cores (normalising the phrases is most of the work); the
+        // table is then filled in entry order, as before.
+        let entryKeys = Parallel.map(kb.entries, minimumBatch: 256) { entry -> [(key: String, item: Int)] in
             var seen: Set<String> = []
+            var found: [(key: String, item: Int)] = []
             for (index, phrase) in entry.match.enumerated() {
                 let key = "\(entry.reply) \(entry.status ?? "-") \(normalisedPhrase(phrase))"
-                guard seen.insert(key).inserted else { continue }
+                if seen.insert(key).inserted { found.append((key, index)) }
+            }
+            return found
+        }
+        for (position, found) in entryKeys.enumerated() {
+            for (key, index) in found {
                 if byKey[key] == nil { keys.append(key) }
                 byKey[key, default: []].append((position, index))
             }
