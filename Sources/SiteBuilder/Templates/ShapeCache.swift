@@ -101,10 +101,12 @@ final class ShapeCache: @unchecked Sendable {
         lock.lock()
         let cached = skeletons[key]
         let isFull = skeletons.count >= maximumShapes || skeletonBytes >= maximumBytes
+        // Counted here, in the one critical section a filled page needs.
+        if case .some(.some) = cached { statistics.filled += 1 }
         lock.unlock()
         switch cached {
         case .some(.some(let skeleton)):
-            return count(skeleton.fillBytes(walk.texts))
+            return .bytes(skeleton.fillBytes(walk.texts))
         case .some(.none):
             return count(render(context), filled: false)
         case .none:
@@ -215,9 +217,24 @@ enum RenderedPage: Sendable {
 /// byte, some forty instructions each, and a page's shape is a kilobyte or more.
 struct ShapeKey: Hashable, Sendable {
     let bytes: [UInt8]
+    /// The bytes' hash, computed once when the key is made, outside the cache's lock: every
+    /// render looks its shape up under that lock, and hashing a kilobyte there made the render
+    /// threads wait for each other.
+    private let hash: Int
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hash = hasher.finalize()
+    }
+
+    static func == (lhs: ShapeKey, rhs: ShapeKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.bytes == rhs.bytes
+    }
 
     func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(hash)
     }
 }
 
