@@ -39,8 +39,8 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let environment = CommandEnvironment.current()
-        SiteBuilder.limitAllocatorArenas(environment: environment.variables)
         let started = ContinuousClock.now
+        SiteBuilder.limitAllocatorArenas(environment: environment.variables, contentDirectory: environment.url(for: content))
         let options = SiteBuildOptions(
             contentDirectory: environment.url(for: content),
             templatesDirectory: environment.url(for: templates),

@@ -17,6 +17,26 @@ import Testing
         SiteBuildOptions(contentDirectory: content, templatesDirectory: Fixtures.templates, outputDirectory: output, baseURL: baseURL, displayRoot: root)
     }
 
+    @Test func entryFilesAreCountedForTheAllocatorUpToTheLimit() throws {
+        // The count that decides how many malloc arenas a build gets (see `limitAllocatorArenas`):
+        // `.md` files one folder down, `_index.md` included, nothing else, stopping at the limit.
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let content = try Self.copyOfFixtureContent(in: folder)
+        let manager = FileManager.default
+        var expected = 0
+        for category in try manager.contentsOfDirectory(atPath: content.path) where !category.hasPrefix(".") {
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: content.appendingPathComponent(category).path, isDirectory: &isFolder), isFolder.boolValue else { continue }
+            expected += try manager.contentsOfDirectory(atPath: content.appendingPathComponent(category).path).filter { $0.hasSuffix(".md") }.count
+        }
+        #expect(expected > 3)
+        try Data().write(to: content.appendingPathComponent("stray.md"))
+        #expect(SiteBuilder.entryFileCount(in: content, upTo: 1_000) == expected)
+        #expect(SiteBuilder.entryFileCount(in: content, upTo: 3) == 3)
+        #expect(SiteBuilder.entryFileCount(in: folder.appendingPathComponent("missing"), upTo: 10) == 0)
+    }
+
     @Test func stepsRunInTheDocumentedOrder() {
         #expect(StepName.allCases.map(\.rawValue) == ["load", "validate", "render", "index", "json-api", "write"])
         let builder = SiteBuilder(options: Self.options(content: Self.fixtureContent, output: URL(fileURLWithPath: "/nonexistent")))
