@@ -1,3 +1,4 @@
+import Foundation
 import BounceKB
 
 /// The site search index, `assets/search-index.js`: a script that sets
@@ -41,12 +42,73 @@ public enum SearchIndex {
 
     /// The whole script.
     public static func script(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> String {
-        "/* BounceKB site search index, written by `bouncekb build`. Do not edit: rebuild the site. */\n"
-            + "globalThis.\(globalName)=" + json(knowledgeBase: kb, codes: codes, export: export) + ";\n"
+        String(decoding: scriptData(knowledgeBase: kb, codes: codes, export: export), as: UTF8.self)
+    }
+
+    /// `script` as the file's bytes, written once into one buffer: at 100,000 entries the index
+    /// is some 100 MB, and joining it into strings copied it four times over.
+    static func scriptData(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> Data {
+        let prefix = "/* BounceKB site search index, written by `bouncekb build`. Do not edit: rebuild the site. */\n"
+            + "globalThis.\(globalName)="
+        let members = jsonMembers(knowledgeBase: kb, codes: codes, export: export)
+        var data = Data(capacity: prefix.utf8.count + members.byteCount + 2)
+        data.append(contentsOf: prefix.utf8)
+        members.write(to: &data)
+        data.append(contentsOf: ";\n".utf8)
+        return data
     }
 
     /// The index as JSON (see the type's documentation for the layout).
     public static func json(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> String {
+        let members = jsonMembers(knowledgeBase: kb, codes: codes, export: export)
+        var data = Data(capacity: members.byteCount)
+        members.write(to: &data)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The index's top-level object, its members in order; the entries, the bulk of it, as
+    /// their separate lines.
+    private struct Members {
+        /// Every member but `entries`, as `ScriptJSON.object` writes them, split where the
+        /// entries go.
+        let head: [(String, String)]
+        let entries: [String]
+        let tail: [(String, String)]
+
+        var byteCount: Int {
+            (head + tail).reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 } + entries.reduce(16) { $0 + $1.utf8.count + 2 }
+        }
+
+        /// What `ScriptJSON.object(head + [("entries", "[\n" + entries joined by ",\n" + "\n]")] + tail)` gives.
+        func write(to data: inout Data) {
+            data.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ key: String) {
+                if !first { data.append(UInt8(ascii: ",")) }
+                first = false
+                data.append(contentsOf: ScriptJSON.string(key).utf8)
+                data.append(UInt8(ascii: ":"))
+            }
+            for (key, value) in head {
+                member(key)
+                data.append(contentsOf: value.utf8)
+            }
+            member("entries")
+            data.append(contentsOf: "[\n".utf8)
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { data.append(contentsOf: ",\n".utf8) }
+                data.append(contentsOf: entry.utf8)
+            }
+            data.append(contentsOf: "\n]".utf8)
+            for (key, value) in tail {
+                member(key)
+                data.append(contentsOf: value.utf8)
+            }
+            data.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func jsonMembers(knowledgeBase kb: KnowledgeBase, codes: CodeCatalog, export: SearchExport) -> Members {
         let index = export.index
         let weights = export.weights
 
@@ -119,19 +181,20 @@ public enum SearchIndex {
             ])
         }
 
-        return ScriptJSON.object([
-            ("format", ScriptJSON.number(format)),
-            ("algorithm", ScriptJSON.number(SearchExport.algorithmVersion)),
-            ("weights", weightsJSON(weights)),
-            ("rules", rulesJSON(export)),
-            ("reasons", ScriptJSON.strings(reasons)),
-            ("categories", ScriptJSON.strings(categories)),
-            ("terms", ScriptJSON.array(terms)),
-            ("words", ScriptJSON.string(extraWords.joined(separator: " "))),
-            ("cues", ScriptJSON.array(cues)),
-            ("entries", "[\n" + entries.joined(separator: ",\n") + "\n]"),
-            ("codes", codesJSON(codes)),
-        ])
+        return Members(
+            head: [
+                ("format", ScriptJSON.number(format)),
+                ("algorithm", ScriptJSON.number(SearchExport.algorithmVersion)),
+                ("weights", weightsJSON(weights)),
+                ("rules", rulesJSON(export)),
+                ("reasons", ScriptJSON.strings(reasons)),
+                ("categories", ScriptJSON.strings(categories)),
+                ("terms", ScriptJSON.array(terms)),
+                ("words", ScriptJSON.string(extraWords.joined(separator: " "))),
+                ("cues", ScriptJSON.array(cues)),
+            ],
+            entries: entries,
+            tail: [("codes", codesJSON(codes))])
     }
 
     static func permanenceCode(_ permanence: Permanence) -> Int {

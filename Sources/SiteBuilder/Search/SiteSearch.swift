@@ -18,7 +18,7 @@ public enum SiteSearch {
     public static func files(for renderer: SiteRenderer) throws -> (files: [OutputFile], pages: Int) {
         let model = renderer.model
         let export = SearchExport(matcher: Matcher(knowledgeBase: renderer.knowledgeBase))
-        var files = [OutputFile(path: SearchIndex.path, text: SearchIndex.script(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
+        var files = [OutputFile(path: SearchIndex.path, contents: SearchIndex.scriptData(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
         guard renderer.templates.names.contains(templateName) else { return (files, 0) }
         guard let html = renderer.templates.render(templateName, context: model.searchPageContext(templates: renderer.templates)) else {
             throw SiteRenderError(message: "template \"\(templateName)\" is missing", path: pagePath)
