@@ -296,20 +296,13 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    /// What a folder listing says a name is, from the directory entry itself (no `stat`).
-    enum ListedKind {
-        case regular, directory, symbolicLink
-        /// The file system did not say; ask `stat`.
-        case unknown
-    }
-
     /// The visible names in `folder`, sorted, with what their directory entries say they are;
     /// dot files (editor and OS litter) are skipped, and so are symbolic links that resolve
     /// outside `realRoot` (reported as errors): content is read only from inside the content
     /// folder, whoever wrote the links.
-    private func listing(_ folder: URL, display folderDisplay: String, within realRoot: String, diagnostics: inout [Diagnostic]) -> [(name: String, kind: ListedKind)] {
+    private func listing(_ folder: URL, display folderDisplay: String, within realRoot: String, diagnostics: inout [Diagnostic]) -> [(name: String, kind: DirectoryListing.Kind)] {
         let folderPath = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
-        guard let listed = Self.directoryEntries(folderPath) else {
+        guard let listed = DirectoryListing.entries(folderPath) else {
             diagnostics.append(.error("cannot list folder: \(String(cString: strerror(errno))); check its permissions", file: folderDisplay))
             return []
         }
@@ -332,30 +325,6 @@ public struct ContentLoader: Sendable {
             }
             return true
         }
-    }
-
-    /// Every entry of the folder at `path` but `.` and `..`, with the kind its directory entry
-    /// gives (`readdir`'s `d_type`: one call for the whole folder, where `lstat` and `stat` per
-    /// name were a system call each); nil when the folder cannot be opened.
-    private static func directoryEntries(_ path: String) -> [(name: String, kind: ListedKind)]? {
-        guard let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
-        var entries: [(name: String, kind: ListedKind)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != ".", name != ".." else { continue }
-            let kind: ListedKind
-            switch Int32(entry.pointee.d_type) {
-            case Int32(DT_REG): kind = .regular
-            case Int32(DT_DIR): kind = .directory
-            case Int32(DT_LNK): kind = .symbolicLink
-            default: kind = .unknown
-            }
-            entries.append((name, kind))
-        }
-        return entries
     }
 
     private static func isSymbolicLink(_ path: String) -> Bool {

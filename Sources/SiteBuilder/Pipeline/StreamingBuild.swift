@@ -210,19 +210,10 @@ extension SiteBuilder {
 
     /// The `.md` files in the folders directly inside `contentDirectory`, counted up to `limit`.
     static func entryFileCount(in contentDirectory: URL, upTo limit: Int) -> Int {
-        func names(_ path: String) -> [String] {
-            guard let directory = opendir(path) else { return [] }
-            defer { closedir(directory) }
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
-            }
-            return names
-        }
         let root = contentDirectory.path.hasSuffix("/") ? contentDirectory.path : contentDirectory.path + "/"
         var count = 0
-        for folder in names(root) where !folder.hasPrefix(".") {
-            for name in names(root + folder) where name.hasSuffix(".md") {
+        for folder in DirectoryListing.entries(root) ?? [] where !folder.name.hasPrefix(".") {
+            for file in DirectoryListing.entries(root + folder.name) ?? [] where file.name.hasSuffix(".md") {
                 count += 1
                 if count >= limit { return count }
             }
