@@ -92,10 +92,10 @@ final class ShapeCache: @unchecked Sendable {
     /// `render(_:context:with:)` as a `RenderedPage`, whose filled pages are written without
     /// first being made into strings.
     func renderPage(_ template: String, context: Any, with render: (Any) -> String?) -> RenderedPage? {
-        guard isEnabled else { return count(render(context), filled: false) }
+        guard isEnabled else { return counted(render(context)) }
         var walk = ShapeWalk(template: template, standIns: false, readNames: readNames[template])
         _ = walk.visit(context)
-        guard walk.isUsable else { return count(render(context), filled: false) }
+        guard walk.isUsable else { return counted(render(context)) }
         let key = ShapeKey(bytes: walk.key)
 
         lock.lock()
@@ -108,16 +108,16 @@ final class ShapeCache: @unchecked Sendable {
         case .some(.some(let skeleton)):
             return .bytes(skeleton.fillBytes(walk.texts))
         case .some(.none):
-            return count(render(context), filled: false)
+            return counted(render(context))
         case .none:
             break
         }
         guard let firstOfShape = seen(key) else {
             // The first page of a shape: rendered the normal way and kept, with its texts, to
             // check the skeleton against when a second page of the shape comes.
-            guard let page = render(context) else { return count(nil, filled: false) }
+            guard let page = render(context) else { return counted(nil) }
             remember(FirstPage(texts: walk.texts, page: page), for: key, full: isFull)
-            return count(page, filled: false)
+            return counted(page)
         }
 
         var standInWalk = ShapeWalk(template: template, standIns: true, readNames: readNames[template])
@@ -125,7 +125,7 @@ final class ShapeCache: @unchecked Sendable {
         var skeleton: Skeleton?
         if standInWalk.isUsable, standInWalk.key == walk.key, let text = render(standIn),
            let candidate = Skeleton(text, texts: firstOfShape.texts),
-           candidate.fill(firstOfShape.texts).utf8.elementsEqual(firstOfShape.page.utf8) {
+           candidate.fillBytes(firstOfShape.texts).elementsEqual(firstOfShape.page.utf8) {
             skeleton = candidate
         }
         lock.lock()
@@ -135,9 +135,10 @@ final class ShapeCache: @unchecked Sendable {
             if skeleton != nil { statistics.shapes += 1 }
         }
         firstPages[key] = nil
+        if skeleton != nil { statistics.filled += 1 }
         lock.unlock()
-        if let skeleton { return count(skeleton.fillBytes(walk.texts)) }
-        return count(render(context), filled: false)
+        if let skeleton { return .bytes(skeleton.fillBytes(walk.texts)) }
+        return counted(render(context))
     }
 
     /// A shape's first page, waiting for a second page of its shape.
@@ -165,18 +166,12 @@ final class ShapeCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func count(_ page: String?, filled: Bool) -> RenderedPage? {
+    /// `page`, rendered the normal way, counted as such.
+    private func counted(_ page: String?) -> RenderedPage? {
         lock.lock()
-        if filled { statistics.filled += 1 } else { statistics.rendered += 1 }
+        statistics.rendered += 1
         lock.unlock()
         return page.map(RenderedPage.text)
-    }
-
-    private func count(_ filledPage: [UInt8]) -> RenderedPage {
-        lock.lock()
-        statistics.filled += 1
-        lock.unlock()
-        return .bytes(filledPage)
     }
 }
 
