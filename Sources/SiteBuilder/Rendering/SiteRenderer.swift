@@ -53,7 +53,7 @@ public struct SiteRenderer: Sendable {
     /// One page's bytes; nil when its template is missing. `sections` are the entry's Markdown
     /// sections when the caller has already rendered them (entry pages only).
     func renderPage(_ job: PageJob, sections: EntrySections? = nil) -> Data? {
-        renderPageText(job, sections: sections).map { Data($0.utf8) }
+        renderPageOutput(job, sections: sections).map { page in page.withUTF8 { Data($0) } }
     }
 
     /// `renderPage` as text.
