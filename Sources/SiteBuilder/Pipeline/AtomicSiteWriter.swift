@@ -294,26 +294,20 @@ public struct AtomicSiteWriter: Sendable {
 
     /// The paths of what `path` holds: folders, and everything else (files, links).
     private static func listFolder(_ path: String) -> (files: [String], folders: [String]) {
-        guard let directory = opendir(path) else { return ([], []) }
-        defer { closedir(directory) }
-        let descriptor = dirfd(directory)
         let prefix = path.hasSuffix("/") ? path : path + "/"
         var files: [String] = []
         var folders: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name == "." || name == ".." { continue }
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+        for entry in DirectoryListing.entries(path) ?? [] {
+            var isFolder = entry.kind == .directory
+            if entry.kind == .unknown {
+                // Without following links: a link to a folder is removed as a file.
                 var info = stat()
-                isFolder = fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                isFolder = lstat(prefix + entry.name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             }
             if isFolder {
-                folders.append(prefix + name)
+                folders.append(prefix + entry.name)
             } else {
-                files.append(prefix + name)
+                files.append(prefix + entry.name)
             }
         }
         return (files, folders)
