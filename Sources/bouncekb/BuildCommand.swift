@@ -40,7 +40,6 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         let environment = CommandEnvironment.current()
         let started = ContinuousClock.now
-        SiteBuilder.limitAllocatorArenas(environment: environment.variables, contentDirectory: environment.url(for: content))
         let options = SiteBuildOptions(
             contentDirectory: environment.url(for: content),
             templatesDirectory: environment.url(for: templates),
@@ -48,6 +47,7 @@ struct BuildCommand: ParsableCommand {
             baseURL: baseURL,
             displayRoot: environment.workingDirectory
         )
+        SiteBuilder.limitAllocatorArenas(environment: environment.variables, contentDirectory: options.contentDirectory)
         let formatter = environment.stdoutFormatter
         // Progress goes to standard error on a terminal only (see `BuildProgress.isWanted`).
         let reporter = BuildReporter(progress: BuildProgress.standardError(

@@ -182,9 +182,6 @@ extension SiteBuilder {
         }
     }
 
-    /// Returns memory that was freed but is still held by the allocator to the system, where
-    /// the C library can (glibc's `malloc_trim`, looked up at run time because Swift's Glibc
-    /// module leaves out `<malloc.h>`); elsewhere nothing happens.
     /// Caps the C library's malloc arenas (glibc's `mallopt(M_ARENA_MAX, n)`, looked up at run
     /// time like `malloc_trim`), unless `MALLOC_ARENA_MAX` in `environment` already says how
     /// many: two when `contentDirectory` holds more than `overlappedIndexLimit` entry files (or
@@ -221,6 +218,9 @@ extension SiteBuilder {
         return count
     }
 
+    /// Returns memory that was freed but is still held by the allocator to the system, where
+    /// the C library can (glibc's `malloc_trim`, looked up at run time because Swift's Glibc
+    /// module leaves out `<malloc.h>`); elsewhere nothing happens.
     static func releaseFreedMemory() {
         #if canImport(Glibc)
         typealias Trim = @convention(c) (Int) -> Int32
