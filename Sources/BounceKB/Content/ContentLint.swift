@@ -155,6 +155,10 @@ extension ContentValidator {
         return asciiGenericPhraseProblem(core) ?? characterwiseGenericPhraseProblem(core)
     }
 
+    /// Punctuation a plain sentence has; any other symbol (or a digit) in a phrase marks a code
+    /// or tag.
+    private static let sentencePunctuation = ".,;!?'\"-"
+
     /// `genericPhraseProblem` for text without placeholders, character by character: for text
     /// that is not ASCII, and the reference the byte-wise path is tested against.
     static func characterwiseGenericPhraseProblem(_ core: String) -> String? {
@@ -163,7 +167,6 @@ extension ContentValidator {
         if words.isEmpty { return "it has no words besides placeholders" }
         // Digits ("5.7.1", "tss04") or symbols other than sentence punctuation ("rtr:bl", "[ticket#")
         // mark a code or tag, which identifies a cause even when short.
-        let sentencePunctuation = ".,;!?'\"-"
         let hasCodeLikeToken = rawWords.contains { word in
             word.contains { $0.isNumber || !($0.isLetter || sentencePunctuation.contains($0)) }
         }
@@ -179,7 +182,7 @@ extension ContentValidator {
         var text = text
         return text.withUTF8 { bytes -> String?? in
             for byte in bytes where byte >= 0x80 { return nil }
-            let sentencePunctuation = ".,;!?'\"-".utf8
+            let sentencePunctuation = Self.sentencePunctuation.utf8
             var wordCount = 0
             var length = 0
             var firstWord = 0..<0

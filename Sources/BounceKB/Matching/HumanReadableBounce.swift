@@ -37,19 +37,21 @@ enum HumanReadableBounce {
     }
 
     static func labelledRecipient(_ lines: [String], _ lowered: [String]) -> String? {
+        // The first address after `label` in `line` (`lower` is the line lower-cased, with the
+        // same byte offsets).
+        func address(after label: String, in line: String, _ lower: String) -> String? {
+            guard let range = lower.firstRange(of: label) else { return nil }
+            let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
+            return BounceReport.firstAddress(String(decoding: line.utf8.dropFirst(offset), as: UTF8.self))
+        }
         let labels = ["original recipient:", "recipient address:", "recipient:"]
         for (line, lower) in zip(lines, lowered) {
             for label in labels {
-                guard let range = lower.firstRange(of: label) else { continue }
-                let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
-                let rest = String(decoding: line.utf8.dropFirst(offset), as: UTF8.self)
-                if let address = BounceReport.firstAddress(rest) { return address }
+                if let address = address(after: label, in: line, lower) { return address }
             }
         }
         for (line, lower) in zip(lines, lowered).reversed() {
-            guard let range = lower.firstRange(of: "rcpt to:") else { continue }
-            let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
-            if let address = BounceReport.firstAddress(String(decoding: line.utf8.dropFirst(offset), as: UTF8.self)) { return address }
+            if let address = address(after: "rcpt to:", in: line, lower) { return address }
         }
         return nil
     }
