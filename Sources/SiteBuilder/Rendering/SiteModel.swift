@@ -362,8 +362,8 @@ struct SiteModel: Sendable {
     ]
 
     /// Adds `hasX` = true/false beside every list `x`, so templates can wrap a list in a heading
-    /// only when it has items, with plain Mustache.
-    /// In place: adding keys to a copy of the context would rehash every key it has.
+    /// only when it has items, with plain Mustache. In place: adding keys to a copy of the
+    /// context would rehash every key it has.
     static func addPresenceFlags(to context: inout [String: Any]) {
         var flags: [(key: String, value: Bool)] = []
         for (key, value) in context {
