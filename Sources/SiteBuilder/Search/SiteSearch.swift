@@ -17,7 +17,7 @@ public enum SiteSearch {
     /// `search` template only the index is written.
     public static func files(for renderer: SiteRenderer) throws -> (files: [OutputFile], pages: Int) {
         let model = renderer.model
-        let export = SearchExport(matcher: Matcher(knowledgeBase: renderer.knowledgeBase))
+        let export = SearchExport(index: MatchIndex(knowledgeBase: renderer.knowledgeBase))
         var files = [OutputFile(path: SearchIndex.path, contents: SearchIndex.scriptData(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
         guard renderer.templates.names.contains(templateName) else { return (files, 0) }
         guard let html = renderer.templates.render(templateName, context: model.searchPageContext(templates: renderer.templates)) else {

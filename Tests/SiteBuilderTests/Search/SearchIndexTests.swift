@@ -19,6 +19,20 @@ import Testing
         SearchIndex.script(knowledgeBase: kb, codes: .registry, export: SearchExport(matcher: Matcher(knowledgeBase: kb, normalizer: normalizer)))
     }
 
+    /// The build makes its export from the match index alone, without building a matcher's
+    /// lookup tables: the index script must not tell the two apart.
+    @Test func anExportFromTheMatchIndexIsTheMatchersExport() throws {
+        let kb = Fixtures.knowledgeBase
+        let viaIndex = SearchIndex.script(knowledgeBase: kb, codes: .registry, export: SearchExport(index: MatchIndex(knowledgeBase: kb)))
+        #expect(viaIndex == Self.script(kb))
+        let lowerThreshold = Normalizer(weights: { var weights = Normalizer.Weights.standard; weights.minimumCoverage /= 2; return weights }())
+        let matcher = Matcher(knowledgeBase: kb, normalizer: lowerThreshold)
+        let fromIndex = SearchExport(index: MatchIndex(knowledgeBase: kb, normalizer: lowerThreshold), normalizer: lowerThreshold)
+        #expect(fromIndex.index == matcher.index)
+        #expect(fromIndex.weights == matcher.normalizer.weights)
+        #expect(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: fromIndex) == Self.script(kb, normalizer: lowerThreshold))
+    }
+
     @Test func theIndexCarriesTheMatchersWeightsRulesAndPhrases() throws {
         let kb = Fixtures.knowledgeBase
         let matcher = Matcher(knowledgeBase: kb)
