@@ -88,8 +88,11 @@ extension ContentValidator {
     private static func ambiguousPairs(_ kb: KnowledgeBase) -> [(entry: Entry, message: String, item: Int)] {
         var findings: [(entry: Entry, message: String, item: Int)] = []
         // Entry positions, not entries: the table holds every phrase of the knowledge base.
-        var byKey: [String: [(position: Int, item: Int)]] = [:]
-        var keys: [String] = []
+        // The first phrase with each key; keys met again get the list of all their phrases,
+        // and are visited in the order their first phrase was met. Most keys are met once, so
+        // the table holds no list for them.
+        var firstWithKey: [String: (rank: Int, position: Int, item: Int)] = [:]
+        var sharedKeys: [String: [(position: Int, item: Int)]] = [:]
         // Each entry's keys on all cores (normalising the phrases is most of the work); the
         // table is then filled in entry order, as before.
         let entryKeys = Parallel.map(kb.entries, minimumBatch: 256) { entry -> [(key: String, item: Int)] in
@@ -101,16 +104,21 @@ extension ContentValidator {
             }
             return found
         }
-        for (position, found) in entryKeys.enumerated() {
-            for (key, index) in found {
-                if byKey[key] == nil { keys.append(key) }
-                byKey[key, default: []].append((position, index))
+        firstWithKey.reserveCapacity(entryKeys.reduce(0) { $0 + $1.count })
+        for position in entryKeys.indices {
+            for (key, index) in entryKeys[position] {
+                let first = (rank: firstWithKey.count, position: position, item: index)
+                if let earlier = firstWithKey.updateValue(first, forKey: key) {
+                    firstWithKey[key] = earlier
+                    sharedKeys[key, default: [(earlier.position, earlier.item)]].append((position, index))
+                }
             }
         }
+        let keys = sharedKeys.keys.sorted { (firstWithKey[$0]?.rank ?? 0) < (firstWithKey[$1]?.rank ?? 0) }
         // One warning per pair, at the first phrase they share, in the order phrases were met.
         var reported: Set<String> = []
         for key in keys {
-            guard let positions = byKey[key], positions.count > 1 else { continue }
+            guard let positions = sharedKeys[key], positions.count > 1 else { continue }
             let group = positions.map { (entry: kb.entries[$0.position], item: $0.item) }
             for (a, first) in group.enumerated() {
                 for second in group[(a + 1)...] {

@@ -37,3 +37,25 @@ package enum Parallel {
         }
     }
 }
+
+/// A value made the first time any thread asks for it, then shared: for tables that only
+/// error messages need, so that content without those errors never pays for them.
+package final class SharedLazyValue<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: @Sendable () -> Value
+    // Written once under `lock`, read under it.
+    private var made: Value?
+
+    package init(_ make: @escaping @Sendable () -> Value) {
+        self.make = make
+    }
+
+    package var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
+    }
+}
