@@ -62,7 +62,7 @@ public struct AtomicSiteWriter: Sendable {
     /// temporary folder with every folder the paths need, and starts deferring interrupting
     /// signals. Every session ends with `finish` or `abort`.
     func begin(paths: [String]) throws(BuildFailure) -> Session {
-        try checkPaths(paths)
+        let folders = try checkPaths(paths)
         try checkOutputIsReplaceable()
 
         let fileManager = FileManager.default
@@ -86,7 +86,7 @@ public struct AtomicSiteWriter: Sendable {
         }
         let session = Session(url: temporary)
         do throws(BuildFailure) {
-            try createFolders(for: paths, in: session)
+            try createFolders(folders, in: session)
         } catch {
             abort(session)
             throw error
@@ -193,31 +193,38 @@ public struct AtomicSiteWriter: Sendable {
 
     /// Creates the folders `paths` need that do not exist yet (for files known only later).
     func prepareFolders(for paths: [String], in session: Session) throws(BuildFailure) {
-        try createFolders(for: paths, in: session)
+        var seen: Set<Substring> = []
+        var folders: [Substring] = []
+        for path in paths { try Self.forEachNewFolder(of: path, seen: &seen) { folders.append($0) } }
+        try createFolders(folders, in: session)
     }
 
     /// The path checks of `write(_:)` on their own: inside the output, one file per path, no
     /// path both a file and a folder.
     func checkPathsOnly(_ paths: [String]) throws(BuildFailure) {
-        try checkPaths(paths)
+        _ = try checkPaths(paths)
     }
 
-    private func createFolders(for paths: [String], in session: Session) throws(BuildFailure) {
-        var directories: Set<String> = []
-        for path in paths {
-            var end = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-            // Parents are added until one is already known (its own parents are then known too).
-            while let slash = end {
-                let directory = String(path[..<slash])
-                guard directories.insert(directory).inserted else { break }
-                end = directory.utf8.lastIndex(of: UInt8(ascii: "/"))
-            }
+    /// Calls `body` with each folder `path` is in, deepest first, that `seen` does not hold
+    /// yet, and adds it: a folder already seen had its own parents seen with it.
+    private static func forEachNewFolder(of path: String, seen: inout Set<Substring>, _ body: (Substring) throws(BuildFailure) -> Void) throws(BuildFailure) {
+        var end = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        while let slash = end {
+            let folder = path[..<slash]
+            guard seen.insert(folder).inserted else { return }
+            try body(folder)
+            end = folder.utf8.lastIndex(of: UInt8(ascii: "/"))
         }
+    }
+
+    /// Creates `folders`, which must include every parent of each (as `checkPaths` and
+    /// `forEachNewFolder` list them).
+    private func createFolders(_ folders: [Substring], in session: Session) throws(BuildFailure) {
         // Level by level, each level on all cores, so every parent exists before its children: a
         // large site has a folder per entry page, and making 100,000 of them one after another
         // was a serial second of the build.
-        var levels: [[String]] = []
-        for directory in directories.sorted() {
+        var levels: [[Substring]] = []
+        for directory in folders {
             let depth = directory.utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
             while levels.count <= depth { levels.append([]) }
             levels[depth].append(directory)
@@ -226,16 +233,18 @@ public struct AtomicSiteWriter: Sendable {
         for level in levels {
             // mkdir(2) directly: FileManager costs several times more per folder.
             let failed = Parallel.map(level, minimumBatch: 64) { directory -> Bool in
-                if mkdir(folder + directory, 0o755) == 0 { return false }
+                let path = folder + directory
+                if mkdir(path, 0o755) == 0 { return false }
                 var info = stat()
-                return !(errno == EEXIST && stat(folder + directory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR)
+                return !(errno == EEXIST && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR)
             }
-            // FileManager's error message is the one reported, so a failure is retried through it.
-            for (directory, failed) in zip(level, failed) where failed {
+            // FileManager's error message is the one reported, so a failure is retried through
+            // it; in name order, so that with several failures the same one is reported.
+            for (directory, _) in zip(level, failed).filter(\.1).sorted(by: { $0.0 < $1.0 }) {
                 do {
-                    try FileManager.default.createDirectory(at: session.url.appendingPathComponent(directory), withIntermediateDirectories: false)
+                    try FileManager.default.createDirectory(at: session.url.appendingPathComponent(String(directory)), withIntermediateDirectories: false)
                 } catch {
-                    throw failure("cannot create folder: \(error.localizedDescription)", path: directory)
+                    throw failure("cannot create folder: \(error.localizedDescription)", path: String(directory))
                 }
             }
         }
@@ -354,26 +363,30 @@ public struct AtomicSiteWriter: Sendable {
     }
 
     /// Every path must stay inside the output folder and be claimed by one file only.
-    private func checkPaths(_ paths: [String]) throws(BuildFailure) {
-        var seen: Set<String> = []
+    /// Checks `paths` (see `checkPathsOnly`) and returns the folders they are in, each once,
+    /// parents included.
+    private func checkPaths(_ paths: [String]) throws(BuildFailure) -> [Substring] {
+        // Substrings of the paths, so that looking a folder up makes no new string.
+        var seen = Set<Substring>(minimumCapacity: paths.count)
         for path in paths {
             if !Self.isInsideOutput(path) {
                 throw failure("refusing to write a file outside the output folder", path: path)
             }
-            if !seen.insert(path).inserted {
+            if !seen.insert(path[...]).inserted {
                 throw failure("two outputs claim the same file", path: path)
             }
         }
-        // A file may not also be a folder of another file (e.g. "a" and "a/b").
-        // In input order, so that with several clashes the same one is reported every time.
+        // A file may not also be a folder of another file (e.g. "a" and "a/b"). In input order,
+        // so that with several clashes the same one is reported every time; each folder once.
+        var folderSet: Set<Substring> = []
+        var folders: [Substring] = []
         for path in paths {
-            var end = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-            while let slash = end {
-                let folder = String(path[..<slash])
-                if seen.contains(folder) { throw failure("\(folder) is both a file and a folder", path: folder) }
-                end = folder.utf8.lastIndex(of: UInt8(ascii: "/"))
+            try Self.forEachNewFolder(of: path, seen: &folderSet) { (folder: Substring) throws(BuildFailure) in
+                if seen.contains(folder) { throw failure("\(folder) is both a file and a folder", path: String(folder)) }
+                folders.append(folder)
             }
         }
+        return folders
     }
 
     /// Whether `path` is relative, without empty, `.` or `..` segments, and without NUL.
