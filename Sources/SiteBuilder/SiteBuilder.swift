@@ -274,6 +274,10 @@ public struct SiteBuilder: Sendable {
         var validated = try load.run(options, diagnostics: &diagnostics)
         report(.stepStarted(.validate))
         validated = try validate.run(validated, diagnostics: &diagnostics)
-        return try renderAndWrite(&validated, diagnostics: &diagnostics)
+        let leftovers = DeferredRelease()
+        let summary = try renderAndWrite(&validated, diagnostics: &diagnostics, leftovers: leftovers)
+        leftovers.add(consume validated)
+        leftovers.releaseInBackground()
+        return summary
     }
 }
