@@ -40,18 +40,21 @@ public struct SiteChecks: Sendable {
                 result.append(.error("category folder \"\(category.id)\" clashes with the site's own \(category.id)/ folder; rename it", file: file))
             }
         }
-        for entry in kb.entries {
-            let file = file(of: entry)
+        // Each entry on its own, on all cores; the file is looked up only for a problem.
+        let knownCategories = categoryIDs
+        result += Parallel.map(kb.entries, minimumBatch: 256) { entry -> [Diagnostic] in
+            var found: [Diagnostic] = []
             if !SitePaths.isSafeSegment(entry.id) || entry.id == "index.html" {
-                result.append(.error("entry id \"\(entry.id)\" cannot be published: use lower-case letters, digits and dashes", file: file))
+                found.append(.error("entry id \"\(entry.id)\" cannot be published: use lower-case letters, digits and dashes", file: file(of: entry)))
             }
-            if !categoryIDs.contains(entry.category) {
-                result.append(.error("entry is in category \"\(entry.category)\", which has no _index.md", file: file))
+            if !knownCategories.contains(entry.category) {
+                found.append(.error("entry is in category \"\(entry.category)\", which has no _index.md", file: file(of: entry)))
             }
             for reference in entry.references where !HTML.isSafeExternalURL(reference.url) {
-                result.append(.warning("reference \"\(reference.title)\" dropped from the site: its URL must be an absolute http, https or mailto link", file: file))
+                found.append(.warning("reference \"\(reference.title)\" dropped from the site: its URL must be an absolute http, https or mailto link", file: file(of: entry)))
             }
-        }
+            return found
+        }.flatMap { $0 }
         return result.sorted()
     }
 

@@ -53,11 +53,26 @@ struct SiteModel: Sendable {
         self.kb = kb
         itemTemplates = templates
         // Codes that entries use but no registry lists get pages too: every code badge links somewhere.
+        // Each distinct code is looked up once (a large site has many entries per code), and
+        // what it adds is remembered with it.
         var unregistered: [CodeInfo] = []
-        for entry in kb.entries {
-            if catalog.reply(entry.reply) == nil { unregistered.append(CodeCatalog.unregistered(reply: entry.reply)) }
-            if let status = entry.status, catalog.enhanced(status: status) == nil, let info = CodeCatalog.unregistered(status: status) {
-                unregistered.append(info)
+        var addedForReply: [Int: CodeInfo?] = [:]
+        var addedForStatus: [String: CodeInfo?] = [:]
+        for position in kb.entries.indices {
+            let reply = kb.entries[position].reply
+            let forReply = addedForReply[reply] ?? {
+                let info = catalog.reply(reply) == nil ? CodeCatalog.unregistered(reply: reply) : nil
+                addedForReply[reply] = info
+                return info
+            }()
+            if let forReply { unregistered.append(forReply) }
+            if let status = kb.entries[position].status {
+                let forStatus = addedForStatus[status] ?? {
+                    let info = catalog.enhanced(status: status) == nil ? CodeCatalog.unregistered(status: status) : nil
+                    addedForStatus[status] = info
+                    return info
+                }()
+                if let forStatus { unregistered.append(forStatus) }
             }
         }
         codes = unregistered.isEmpty ? catalog : catalog.adding(unregistered)
@@ -70,13 +85,23 @@ struct SiteModel: Sendable {
         var byCategory = Array(repeating: [Int](), count: kb.categories.count)
         var byCode: [String: [Int]] = [:]
         var byProvider: [String: [Int]] = [:]
-        for (position, entry) in kb.entries.enumerated() {
+        var slugForStatus: [String: String?] = [:]
+        for position in kb.entries.indices {
+            let entry = kb.entries[position]
             if let category = categoryIndex[entry.category] { byCategory[category].append(position) }
             byCode[String(entry.reply), default: []].append(position)
-            if let status = entry.status, let slug = CodeCatalog.enhancedSlug(status: status) {
-                byCode[slug, default: []].append(position)
+            if let status = entry.status {
+                let slug = slugForStatus[status] ?? {
+                    let slug = CodeCatalog.enhancedSlug(status: status)
+                    slugForStatus[status] = slug
+                    return slug
+                }()
+                if let slug { byCode[slug, default: []].append(position) }
             }
-            for provider in Set(entry.providers) { byProvider[provider, default: []].append(position) }
+            // Each provider once per entry; the lists are a handful long, so no set is built.
+            for (index, provider) in entry.providers.enumerated() where !entry.providers[..<index].contains(provider) {
+                byProvider[provider, default: []].append(position)
+            }
         }
         entriesByCategory = byCategory
         entriesByCode = byCode
