@@ -74,6 +74,9 @@ extension SiteBuilder {
             knownPaths.append(APIWriter.entriesPath)
             knownPaths += kb.entries.map { APIWriter.entryPath($0.id) }
         }
+        // Checked now with the rest; at the end only a path the index adds beyond these is.
+        let predictedIndexPaths = Self.indexPaths(for: renderer)
+        knownPaths += predictedIndexPaths
 
         let writer = writer
         let pathsToCheck = knownPaths
@@ -159,22 +162,26 @@ extension SiteBuilder {
             // A write that failed because two outputs claim one path is reported as that clash.
             let indexPaths = ((try? indexTask?.value.0.get())?.files ?? []).map(\.path)
             do throws(BuildFailure) {
-                try writer.checkPathsOnly(knownPaths + indexPaths)
+                try writer.checkPathsOnly(knownPaths + indexPaths.filter { !predictedIndexPaths.contains($0) })
             } catch {
                 throw BuildFailure(step: .write, path: error.path, message: error.message, diagnostics: diagnostics.sorted())
             }
             throw failure
         case .success(let result):
             report(.stepStarted(.write))
-            let allPaths = knownPaths + result.index.files.map(\.path)
+            let indexPaths = result.index.files.map(\.path)
+            let allPaths = knownPaths + indexPaths.filter { !predictedIndexPaths.contains($0) }
             try BuildStep<Void, Void>(.write) { _, _ in
                 do throws(BuildFailure) {
-                    try writer.checkPathsOnly(allPaths)
+                    // Every path was checked before the first file was written, unless the
+                    // index wrote other files than predicted (then all are checked again).
+                    if Set(indexPaths) != Set(predictedIndexPaths) { try writer.checkPathsOnly(allPaths) }
                 } catch {
                     writer.abort(session)
                     throw error
                 }
-                try writer.finish(session, produced: Set(allPaths))
+                // Preserved files are top-level names: only top-level paths can be one.
+                try writer.finish(session, produced: Set(allPaths.filter { !$0.utf8.contains(UInt8(ascii: "/")) }))
             }.run((), diagnostics: &diagnostics)
             let pages = result.pages + result.index.pages
             // What the build made to get here, freed once the build has returned (see

@@ -37,6 +37,22 @@ import Testing
         #expect(SiteBuilder.entryFileCount(in: folder.appendingPathComponent("missing"), upTo: 10) == 0)
     }
 
+    /// The writer checks the index's paths before any file is written, from this prediction;
+    /// the index must write exactly those files.
+    @Test func theIndexWritesExactlyThePredictedPaths() throws {
+        let builder = SiteBuilder(options: Self.options(content: Self.fixtureContent, output: URL(fileURLWithPath: "/nonexistent")))
+        for baseURL in ["/", "/help/", "https://help.example.com/docs/"] {
+            var kb = Fixtures.knowledgeBase
+            kb.site.baseURL = baseURL
+            let renderer = try SiteRenderer(knowledgeBase: kb, codes: .registry, templates: Fixtures.templateSet())
+            var diagnostics: [Diagnostic] = []
+            let indexed = try builder.index.run(SiteBuilder.Rendered(knowledgeBase: kb, renderer: renderer, files: [], pages: 0), diagnostics: &diagnostics)
+            let predicted = SiteBuilder.indexPaths(for: renderer)
+            #expect(indexed.files.map(\.path).sorted() == predicted.sorted(), "base \(baseURL)")
+            #expect(predicted.contains(SitePaths.sitemap) == baseURL.hasPrefix("https:"))
+        }
+    }
+
     @Test func stepsRunInTheDocumentedOrder() {
         #expect(StepName.allCases.map(\.rawValue) == ["load", "validate", "render", "index", "json-api", "write"])
         let builder = SiteBuilder(options: Self.options(content: Self.fixtureContent, output: URL(fileURLWithPath: "/nonexistent")))
