@@ -143,10 +143,15 @@ public enum SearchIndex {
         // Per entry on all cores (results in entry order): at 100,000 entries this index is
         // built after the pages, on its own.
         let entryWords = Parallel.map(kb.entries, minimumBatch: 256) { (title: words($0.title), summary: words($0.summary)) }
-        let extraWords = Set(entryWords.flatMap { $0.title + $0.summary }.filter { termID[$0] == nil }).sorted()
+        // Without joining every entry's words into one list first (two million at 100,000 entries).
+        var extraWordSet: Set<String> = []
+        for words in entryWords {
+            for word in words.title where termID[word] == nil { extraWordSet.insert(word) }
+            for word in words.summary where termID[word] == nil { extraWordSet.insert(word) }
+        }
+        let extraWords = extraWordSet.sorted()
         var wordID = termID
         for word in extraWords { wordID[word] = wordID.count }
-        let wordsByID = Dictionary(zip(kb.entries.map(\.id), entryWords), uniquingKeysWith: { first, _ in first })
 
         var phrasesByEntry = Array(repeating: [String](), count: index.entries.count)
         let frozenTermID = termID
@@ -157,12 +162,19 @@ public enum SearchIndex {
             phrasesByEntry[phrase.entry].append(json)
         }
 
-        let entriesByID = Dictionary(kb.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // An index made from this knowledge base lists its entries in the same order, so an
+        // entry (and its words) is found by position; only another index needs the table by id.
+        // (Ids are unique in whatever a site is built from: the build stops on a duplicate.)
+        let entries = kb.entries
+        let samePositions = index.entries.count == entries.count && index.entries.indices.allSatisfy { index.entries[$0].id == entries[$0].id }
+        let positionByID = samePositions ? [:] : Dictionary(entries.indices.map { (entries[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
         let ids: @Sendable ([String]) -> String = { tokens in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
-        let entries = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
+        let entryLines = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
             let info = indexEntries[position]
-            guard let entry = entriesByID[info.id] else { return nil }
+            guard let kbPosition = samePositions ? position : positionByID[info.id] else { return nil }
+            let entry = entries[kbPosition]
+            let words = entryWords[kbPosition]
             let status = info.status.flatMap(StatusCode.init)?.description ?? ""
             return ScriptJSON.array([
                 ScriptJSON.string(entry.id), ScriptJSON.number(categoryPosition[entry.category] ?? 0),
@@ -170,7 +182,7 @@ public enum SearchIndex {
                 ScriptJSON.number(info.reply), ScriptJSON.string(status),
                 ScriptJSON.number(permanenceCode(entry.permanence)), ScriptJSON.number(reasonPosition[info.reason] ?? 0),
                 info.generic ? "1" : "0", ScriptJSON.array(frozenPhrases[position]),
-                ids(wordsByID[entry.id]?.title ?? []), ids(wordsByID[entry.id]?.summary ?? []),
+                ids(words.title), ids(words.summary),
             ])
         }.compactMap { $0 }
 
@@ -193,7 +205,7 @@ public enum SearchIndex {
                 ("words", ScriptJSON.string(extraWords.joined(separator: " "))),
                 ("cues", ScriptJSON.array(cues)),
             ],
-            entries: entries,
+            entries: entryLines,
             tail: [("codes", codesJSON(codes))])
     }
 
