@@ -33,6 +33,27 @@ import Testing
         #expect(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: fromIndex) == Self.script(kb, normalizer: lowerThreshold))
     }
 
+    /// Entries are found by position when the match index lists the knowledge base's entries
+    /// in order, and by id otherwise: both must give each entry its own title and summary.
+    @Test func anIndexOfOtherEntriesStillGetsEachEntrysOwnTexts() throws {
+        let kb = Fixtures.knowledgeBase
+        var fewer = kb
+        fewer.entries.removeFirst()
+        #expect(!fewer.entries.isEmpty)
+        let export = SearchExport(index: MatchIndex(knowledgeBase: fewer))
+        let object = try Self.object(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: export))
+        let rows = try #require(object["entries"] as? [[Any]])
+        #expect(rows.count == fewer.entries.count)
+        for (row, entry) in zip(rows, fewer.entries) {
+            #expect(row[0] as? String == entry.id)
+            #expect(row[2] as? String == entry.title && row[3] as? String == entry.summary)
+        }
+        // In order, the same rows as from an index of the whole knowledge base.
+        let whole = try Self.object(Self.script(kb))
+        let wholeRows = try #require(whole["entries"] as? [[Any]])
+        #expect(wholeRows.map { $0[0] as? String } == kb.entries.map(\.id))
+    }
+
     @Test func theIndexCarriesTheMatchersWeightsRulesAndPhrases() throws {
         let kb = Fixtures.knowledgeBase
         let matcher = Matcher(knowledgeBase: kb)
