@@ -166,7 +166,7 @@ public struct AtomicSiteWriter: Sendable {
 
     /// Keeps the preserved files the new site lacks and swaps the new site in; on failure the
     /// previous output stays and the temporary folder is removed. `produced` holds the paths
-    /// written, or at least the top-level ones: preserved files are top-level names.
+    /// written, or at least those of them that are preserved files.
     func finish(_ session: Session, produced: Set<String>) throws(BuildFailure) {
         defer { WriteInterruption.end(output: displayPath) }
         do throws(BuildFailure) {

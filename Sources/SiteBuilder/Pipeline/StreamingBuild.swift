@@ -22,7 +22,9 @@ extension SiteBuilder {
     /// then waits until the plain text is gone.
     ///
     /// Failures are those of the separate steps, named after them, and leave the output as it
-    /// was. With the standard JSON API the entry ids are checked before any page is written,
+    /// was. Every output path, the index's included (`indexPaths(for:)`), is checked before the
+    /// first file is written, so two outputs claiming one file fail the write step before
+    /// anything renders. With the standard JSON API the entry ids are checked before any page is written,
     /// so a bad id fails the `json-api` step before a missing template would fail `render`; both
     /// are caught by earlier checks (`load`, `validate`) in practice.
     func renderAndWrite(_ loaded: inout Loaded, diagnostics: inout [Diagnostic], leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
@@ -180,8 +182,9 @@ extension SiteBuilder {
                     writer.abort(session)
                     throw error
                 }
-                // Preserved files are top-level names: only top-level paths can be one.
-                try writer.finish(session, produced: Set(allPaths.filter { !$0.utf8.contains(UInt8(ascii: "/")) }))
+                // Only whether a preserved file was written matters, so only those are listed.
+                let preserved = Set(writer.preservedFiles)
+                try writer.finish(session, produced: Set(allPaths.filter(preserved.contains)))
             }.run((), diagnostics: &diagnostics)
             let pages = result.pages + result.index.pages
             // What the build made to get here, freed once the build has returned (see

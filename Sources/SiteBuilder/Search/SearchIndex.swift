@@ -162,17 +162,20 @@ public enum SearchIndex {
             phrasesByEntry[phrase.entry].append(json)
         }
 
-        // An index made from this knowledge base lists its entries in the same order, so an
-        // entry (and its words) is found by position; only another index needs the table by id.
-        // (Ids are unique in whatever a site is built from: the build stops on a duplicate.)
+        // Each id's first entry, by position: the entry and its words are then read from the
+        // arrays (a table of entries by id copied every entry's fields).
         let entries = kb.entries
-        let samePositions = index.entries.count == entries.count && index.entries.indices.allSatisfy { index.entries[$0].id == entries[$0].id }
-        let positionByID = samePositions ? [:] : Dictionary(entries.indices.map { (entries[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        var positionByID: [String: Int] = [:]
+        positionByID.reserveCapacity(entries.count)
+        for position in entries.indices {
+            if let first = positionByID.updateValue(position, forKey: entries[position].id) { positionByID[entries[position].id] = first }
+        }
+        let firstPositions = positionByID
         let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
         let ids: @Sendable ([String]) -> String = { tokens in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
         let entryLines = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
             let info = indexEntries[position]
-            guard let kbPosition = samePositions ? position : positionByID[info.id] else { return nil }
+            guard let kbPosition = firstPositions[info.id] else { return nil }
             let entry = entries[kbPosition]
             let words = entryWords[kbPosition]
             let status = info.status.flatMap(StatusCode.init)?.description ?? ""

@@ -4,35 +4,36 @@ import Testing
 
 /// A build's leftovers are freed on a thread of their own, after the build has handed them over.
 @Suite struct DeferredReleaseTests {
+    /// Where a `Tracked` value was freed: nil until it is.
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var onCallerThread: Bool?
+        let freed = DispatchSemaphore(value: 0)
+        func record(onCallerThread value: Bool) { lock.lock(); onCallerThread = value; lock.unlock(); freed.signal() }
+        var freedOnCallerThread: Bool? { lock.lock(); defer { lock.unlock() }; return onCallerThread }
+    }
+
     final class Tracked: @unchecked Sendable {
-        let freed: DispatchSemaphore
-        let freedOnCallerThread: UnsafeMutablePointer<Bool>
+        let outcome: Outcome
         let caller: Thread
-        init(freed: DispatchSemaphore, flag: UnsafeMutablePointer<Bool>, caller: Thread) {
-            self.freed = freed
-            freedOnCallerThread = flag
+        init(outcome: Outcome, caller: Thread) {
+            self.outcome = outcome
             self.caller = caller
         }
-        deinit {
-            freedOnCallerThread.pointee = Thread.current == caller
-            freed.signal()
-        }
+        deinit { outcome.record(onCallerThread: Thread.current == caller) }
     }
 
     @Test func valuesAreFreedOnAnotherThreadOnceHandedOver() {
-        let freed = DispatchSemaphore(value: 0)
-        let flag = UnsafeMutablePointer<Bool>.allocate(capacity: 1)
-        flag.initialize(to: true)
-        defer { flag.deallocate() }
+        let outcome = Outcome()
         let leftovers = DeferredRelease()
         do {
-            let tracked = Tracked(freed: freed, flag: flag, caller: Thread.current)
+            let tracked = Tracked(outcome: outcome, caller: Thread.current)
             leftovers.add([tracked], "a text", 42)
         }
         // Held until handed over, however long that takes.
-        #expect(freed.wait(timeout: .now() + 0.2) == .timedOut)
+        #expect(outcome.freed.wait(timeout: .now() + 0.2) == .timedOut)
         leftovers.releaseInBackground()
-        #expect(freed.wait(timeout: .now() + 10) == .success)
-        #expect(flag.pointee == false)
+        #expect(outcome.freed.wait(timeout: .now() + 10) == .success)
+        #expect(outcome.freedOnCallerThread == false)
     }
 }

@@ -51,6 +51,18 @@ import Testing
             #expect(indexed.files.map(\.path).sorted() == predicted.sorted(), "base \(baseURL)")
             #expect(predicted.contains(SitePaths.sitemap) == baseURL.hasPrefix("https:"))
         }
+        // Without a search template: the index script only.
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = folder.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: Fixtures.templates, to: templates)
+        try FileManager.default.removeItem(at: templates.appendingPathComponent("search.mustache"))
+        let withoutSearch = try #require(TemplateSet.load(from: templates).templates)
+        let renderer = try SiteRenderer(knowledgeBase: Fixtures.knowledgeBase, codes: .registry, templates: withoutSearch)
+        var diagnostics: [Diagnostic] = []
+        let indexed = try builder.index.run(SiteBuilder.Rendered(knowledgeBase: Fixtures.knowledgeBase, renderer: renderer, files: [], pages: 0), diagnostics: &diagnostics)
+        #expect(indexed.files.map(\.path) == [SearchIndex.path])
+        #expect(SiteBuilder.indexPaths(for: renderer) == [SearchIndex.path])
     }
 
     @Test func stepsRunInTheDocumentedOrder() {

@@ -33,25 +33,41 @@ import Testing
         #expect(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: fromIndex) == Self.script(kb, normalizer: lowerThreshold))
     }
 
-    /// Entries are found by position when the match index lists the knowledge base's entries
-    /// in order, and by id otherwise: both must give each entry its own title and summary.
-    @Test func anIndexOfOtherEntriesStillGetsEachEntrysOwnTexts() throws {
-        let kb = Fixtures.knowledgeBase
+    /// The tokens a row's token ids stand for: terms first, then the extra words.
+    static func tokens(_ ids: [Any], in object: [String: Any]) throws -> [String] {
+        let terms = try #require(object["terms"] as? [[Any]]).flatMap { group in
+            ((group[1] as? String) ?? "").split(separator: " ").map(String.init)
+        }
+        let words = try #require(object["words"] as? String).split(separator: " ").map(String.init)
+        let vocabulary = terms + words
+        return ids.compactMap { ($0 as? Int).map { vocabulary[$0] } }
+    }
+
+    /// Each row takes its texts and words from its own entry (the first with its id), whether
+    /// the match index lists the knowledge base's entries or others.
+    @Test func eachRowTakesItsEntrysTextsAndWords() throws {
+        var kb = Fixtures.knowledgeBase
+        // Two entries with one id (a knowledge base built in memory): the first one's counts.
+        var copy = try #require(kb.entries.last)
+        copy.title = "A different title for the copy"
+        copy.summary = "Another summary that only the copy has."
+        kb.entries.append(copy)
         var fewer = kb
         fewer.entries.removeFirst()
-        #expect(!fewer.entries.isEmpty)
-        let export = SearchExport(index: MatchIndex(knowledgeBase: fewer))
-        let object = try Self.object(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: export))
-        let rows = try #require(object["entries"] as? [[Any]])
-        #expect(rows.count == fewer.entries.count)
-        for (row, entry) in zip(rows, fewer.entries) {
-            #expect(row[0] as? String == entry.id)
-            #expect(row[2] as? String == entry.title && row[3] as? String == entry.summary)
+        for index in [MatchIndex(knowledgeBase: kb), MatchIndex(knowledgeBase: fewer)] {
+            let object = try Self.object(SearchIndex.script(knowledgeBase: kb, codes: .registry, export: SearchExport(index: index)))
+            let rows = try #require(object["entries"] as? [[Any]])
+            #expect(rows.count == index.entries.count)
+            for (row, info) in zip(rows, index.entries) {
+                let entry = try #require(kb.entries.first { $0.id == info.id })
+                #expect(row[0] as? String == entry.id)
+                #expect(row[2] as? String == entry.title && row[3] as? String == entry.summary)
+                let titleWords = Normalizer.standard.tokens(entry.title).map(\.text).filter { !Normalizer.isPlaceholder($0) }
+                let summaryWords = Normalizer.standard.tokens(entry.summary).map(\.text).filter { !Normalizer.isPlaceholder($0) }
+                #expect(try Self.tokens(try #require(row[10] as? [Any]), in: object) == titleWords.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+                #expect(try Self.tokens(try #require(row[11] as? [Any]), in: object) == summaryWords.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+            }
         }
-        // In order, the same rows as from an index of the whole knowledge base.
-        let whole = try Self.object(Self.script(kb))
-        let wholeRows = try #require(whole["entries"] as? [[Any]])
-        #expect(wholeRows.map { $0[0] as? String } == kb.entries.map(\.id))
     }
 
     @Test func theIndexCarriesTheMatchersWeightsRulesAndPhrases() throws {
