@@ -228,14 +228,10 @@ public struct SiteBuilder: Sendable {
     }
 
     /// The paths `index` writes for `renderer`, known before it runs, so that the writer checks
-    /// them with every other path before the first file is written (`SiteBuilderTests` holds
-    /// the two to each other).
+    /// them with every other path before the first file is written; each part is told by the
+    /// code that writes it (`SiteBuilderTests` holds the two to each other).
     static func indexPaths(for renderer: SiteRenderer) -> [String] {
-        var paths: [String] = []
-        if renderer.model.base.absolute != nil { paths.append(SitePaths.sitemap) }
-        paths.append(SearchIndex.path)
-        if renderer.templates.names.contains(SiteSearch.templateName) { paths.append(SiteSearch.pagePath) }
-        return paths
+        (renderer.sitemapPath.map { [$0] } ?? []) + SiteSearch.paths(for: renderer)
     }
 
     /// Adds the JSON API.

@@ -108,8 +108,7 @@ extension ContentValidator {
         for position in entryKeys.indices {
             for (key, index) in entryKeys[position] {
                 let first = (rank: firstWithKey.count, position: position, item: index)
-                if let earlier = firstWithKey.updateValue(first, forKey: key) {
-                    firstWithKey[key] = earlier
+                if let earlier = firstWithKey.keepingFirst(first, forKey: key) {
                     sharedKeys[key, default: [(earlier.position, earlier.item)]].append((position, index))
                 }
             }

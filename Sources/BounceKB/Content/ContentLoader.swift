@@ -154,8 +154,7 @@ public struct ContentLoader: Sendable {
         var filesForCopiedID: [String: [String]] = [:]
         for position in loadedEntries.indices {
             let id = loadedEntries[position].id
-            if let first = firstPosition.updateValue(position, forKey: id) {
-                firstPosition[id] = first
+            if let first = firstPosition.keepingFirst(position, forKey: id) {
                 filesForCopiedID[id, default: [loadedEntries[first].file]].append(loadedEntries[position].file)
             }
         }

@@ -24,9 +24,9 @@ extension SiteBuilder {
     /// Failures are those of the separate steps, named after them, and leave the output as it
     /// was. Every output path, the index's included (`indexPaths(for:)`), is checked before the
     /// first file is written, so two outputs claiming one file fail the write step before
-    /// anything renders. With the standard JSON API the entry ids are checked before any page is written,
-    /// so a bad id fails the `json-api` step before a missing template would fail `render`; both
-    /// are caught by earlier checks (`load`, `validate`) in practice.
+    /// anything renders. With the standard JSON API the entry ids are checked before any page
+    /// is written, so a bad id fails the `json-api` step before a missing template would fail
+    /// `render`; both are caught by earlier checks (`load`, `validate`) in practice.
     func renderAndWrite(_ loaded: inout Loaded, diagnostics: inout [Diagnostic], leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
         let kb = loaded.content.knowledgeBase
         let services = services

@@ -60,18 +60,14 @@ struct SiteModel: Sendable {
         var addedForStatus: [String: CodeInfo?] = [:]
         for position in kb.entries.indices {
             let reply = kb.entries[position].reply
-            let forReply = addedForReply[reply] ?? {
-                let info = catalog.reply(reply) == nil ? CodeCatalog.unregistered(reply: reply) : nil
-                addedForReply[reply] = info
-                return info
-            }()
+            let forReply = addedForReply.value(forKey: reply) {
+                catalog.reply(reply) == nil ? CodeCatalog.unregistered(reply: reply) : nil
+            }
             if let forReply { unregistered.append(forReply) }
             if let status = kb.entries[position].status {
-                let forStatus = addedForStatus[status] ?? {
-                    let info = catalog.enhanced(status: status) == nil ? CodeCatalog.unregistered(status: status) : nil
-                    addedForStatus[status] = info
-                    return info
-                }()
+                let forStatus = addedForStatus.value(forKey: status) {
+                    catalog.enhanced(status: status) == nil ? CodeCatalog.unregistered(status: status) : nil
+                }
                 if let forStatus { unregistered.append(forStatus) }
             }
         }
@@ -91,11 +87,7 @@ struct SiteModel: Sendable {
             if let category = categoryIndex[entry.category] { byCategory[category].append(position) }
             byCode[String(entry.reply), default: []].append(position)
             if let status = entry.status {
-                let slug = slugForStatus[status] ?? {
-                    let slug = CodeCatalog.enhancedSlug(status: status)
-                    slugForStatus[status] = slug
-                    return slug
-                }()
+                let slug = slugForStatus.value(forKey: status) { CodeCatalog.enhancedSlug(status: status) }
                 if let slug { byCode[slug, default: []].append(position) }
             }
             // Each provider once per entry; the lists are a handful long, so no set is built.

@@ -79,15 +79,20 @@ public struct SiteRenderer: Sendable {
         SiteRenderError(message: "template \"\(SiteModel.template(for: job.kind))\" is missing", path: job.path)
     }
 
+    /// Where `sitemap()` writes, when it writes anything: a site with an absolute base URL has one.
+    var sitemapPath: String? {
+        model.base.absolute == nil ? nil : SitePaths.sitemap
+    }
+
     /// `sitemap.xml` listing every page but the 404 page, when the base URL is absolute.
     public func sitemap() -> OutputFile? {
-        guard let absolute = model.base.absolute else { return nil }
+        guard let path = sitemapPath, let absolute = model.base.absolute else { return nil }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for path in pagePaths.sorted() where path != SitePaths.notFound {
             xml += "  <url><loc>\(HTML.escape(absolute + SitePaths.prettyURL(for: path)))</loc></url>\n"
         }
         xml += "</urlset>\n"
-        return OutputFile(path: SitePaths.sitemap, text: xml)
+        return OutputFile(path: path, text: xml)
     }
 }
 

@@ -167,9 +167,7 @@ public enum SearchIndex {
         let entries = kb.entries
         var positionByID: [String: Int] = [:]
         positionByID.reserveCapacity(entries.count)
-        for position in entries.indices {
-            if let first = positionByID.updateValue(position, forKey: entries[position].id) { positionByID[entries[position].id] = first }
-        }
+        for position in entries.indices { positionByID.keepingFirst(position, forKey: entries[position].id) }
         let firstPositions = positionByID
         let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
         let ids: @Sendable ([String]) -> String = { tokens in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }

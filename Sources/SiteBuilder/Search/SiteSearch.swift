@@ -13,13 +13,23 @@ public enum SiteSearch {
     /// The template that renders it.
     public static let templateName = "search"
 
+    /// The paths `files(for:)` writes for `renderer`, known before it runs: the index, and the
+    /// page when there is a `search` template.
+    public static func paths(for renderer: SiteRenderer) -> [String] {
+        writesPage(renderer) ? [SearchIndex.path, pagePath] : [SearchIndex.path]
+    }
+
+    private static func writesPage(_ renderer: SiteRenderer) -> Bool {
+        renderer.templates.names.contains(templateName)
+    }
+
     /// The files search adds to a rendered site, and how many of them are pages. Without a
     /// `search` template only the index is written.
     public static func files(for renderer: SiteRenderer) throws -> (files: [OutputFile], pages: Int) {
         let model = renderer.model
         let export = SearchExport(index: MatchIndex(knowledgeBase: renderer.knowledgeBase))
         var files = [OutputFile(path: SearchIndex.path, contents: SearchIndex.scriptData(knowledgeBase: renderer.knowledgeBase, codes: model.codes, export: export))]
-        guard renderer.templates.names.contains(templateName) else { return (files, 0) }
+        guard writesPage(renderer) else { return (files, 0) }
         guard let html = renderer.templates.render(templateName, context: model.searchPageContext(templates: renderer.templates)) else {
             throw SiteRenderError(message: "template \"\(templateName)\" is missing", path: pagePath)
         }
