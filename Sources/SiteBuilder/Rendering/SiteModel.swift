@@ -43,6 +43,8 @@ struct SiteModel: Sendable {
     let cardsByRoot: [String: [EntryCard]]
     /// `frame(site:language:root:)` for the roots pages have, made once instead of per page.
     private let frames: [String: [String: any Sendable]]
+    /// Entry pages' names in order, for the same roots as `frames`.
+    private let layouts: [String: EntryPage.Layout]
     /// Renders the entry pages' ready-made lists (`matchHTML`, …); nil: they are empty.
     private let itemTemplates: TemplateSet?
 
@@ -122,6 +124,7 @@ struct SiteModel: Sendable {
             frames[root] = Self.frame(site: kb.site, language: language, root: root)
         }
         self.frames = frames
+        layouts = frames.mapValues(EntryPage.Layout.init)
         var cards: [String: [EntryCard]] = [:]
         for root in ["../", "../../"] where !kb.entries.isEmpty {
             cards[root] = Self.entryCards(kb: kb, root: root, frame: frames[root] ?? Self.frame(site: kb.site, language: language, root: root), templates: templates)
@@ -251,46 +254,7 @@ struct SiteModel: Sendable {
             context["countLabel"] = TextValue(Self.count(entries.count, "entry", "entries"))
 
         case .entry(let position):
-            let entry = kb.entries[position]
-            page["title"] = TextValue(entry.title)
-            page["description"] = TextValue(entry.summary)
-            var entryContext: [String: Any] = ["id": TextValue(entry.id), "title": TextValue(entry.title), "summary": TextValue(entry.summary)]
-            if let categoryPosition = categoryIndex[entry.category] {
-                let category = kb.categories[categoryPosition]
-                let href = links.to(SitePaths.category(category.id))
-                crumbs = [("Home", links.to(SitePaths.home)), (category.title, href), (entry.title, nil)]
-                entryContext["category"] = ["title": TextValue(category.title), "href": TextValue(href)] as [String: TextValue]
-            }
-            let sections = sections ?? EntrySections(entry)
-            context["entry"] = entryContext
-            context["detailsHTML"] = TextValue(HTML.demoteHeadings(sections.details.html, minimumLevel: 3))
-            context["resolutionHTML"] = TextValue(HTML.demoteHeadings(sections.resolution.html, minimumLevel: 3))
-            context["reply"] = replyBadge(entry.reply, links: links)
-            context["status"] = entry.status.map { statusBadge($0, links: links) } ?? false
-            context["permanence"] = Self.permanence(entry.permanence)
-            context["action"] = ["id": TextValue(entry.action.rawValue), "label": TextValue(entry.action.label)] as [String: TextValue]
-            context["reason"] = [
-                "id": TextValue(entry.reason),
-                "description": TextValue(reasons[entry.reason]?.description ?? ""),
-            ] as [String: TextValue]
-            let match = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
-            context["match"] = match
-            context["matchHTML"] = itemsHTML(match, template: Self.matchPhraseTemplate, root: links.root)
-            let providers = Self.uniqueInOrder(entry.providers).map { name -> [String: TextValue] in
-                ["name": TextValue(name), "href": TextValue(links.to(SitePaths.providers) + "#" + (providerAnchors[name] ?? ""))]
-            }
-            context["providers"] = providers
-            context["providersHTML"] = itemsHTML(providers, template: Self.providerLinkTemplate, root: links.root)
-            let related = entryCards(Self.uniqueInOrder(entry.related).compactMap { id in
-                entryIndex[id].flatMap { $0 == position ? nil : $0 }
-            }, links: links)
-            context["related"] = related
-            context["relatedHTML"] = Self.listHTML(related)
-            let references = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: TextValue] in
-                ["title": TextValue(reference.title.isEmpty ? reference.url : reference.title), "url": TextValue(reference.url)]
-            }
-            context["references"] = references
-            context["referencesHTML"] = itemsHTML(references, template: Self.referenceLinkTemplate, root: links.root)
+            return entryPage(for: job, position: position, sections: sections).dictionary
 
         case .replyCode(let position):
             let code = codes.replyCodes[position]
@@ -373,6 +337,48 @@ struct SiteModel: Sendable {
         return context
     }
 
+    /// The values of the entry page `job` shows, the entry at `position`; `sections` as for
+    /// `context(for:sections:)`. Its `dictionary` is that page's context.
+    func entryPage(for job: PageJob, position: Int, sections: EntrySections?) -> EntryPage {
+        let links = Links(page: job.path, base: base)
+        let entry = kb.entries[position]
+        var category: (title: String, href: String)?
+        var crumbs: [EntryPage.Crumb] = []
+        if let categoryPosition = categoryIndex[entry.category] {
+            let found = kb.categories[categoryPosition]
+            let href = links.to(SitePaths.category(found.id))
+            category = (found.title, href)
+            crumbs = [.init(title: "Home", href: links.to(SitePaths.home)), .init(title: found.title, href: href), .init(title: entry.title, href: nil)]
+        }
+        let sections = sections ?? EntrySections(entry)
+        let match = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
+        let providers = Self.uniqueInOrder(entry.providers).map { name -> [String: TextValue] in
+            ["name": TextValue(name), "href": TextValue(links.to(SitePaths.providers) + "#" + (providerAnchors[name] ?? ""))]
+        }
+        let related = entryCards(Self.uniqueInOrder(entry.related).compactMap { id in
+            entryIndex[id].flatMap { $0 == position ? nil : $0 }
+        }, links: links)
+        let references = entry.references.filter { HTML.isSafeExternalURL($0.url) }.map { reference -> [String: TextValue] in
+            ["title": TextValue(reference.title.isEmpty ? reference.url : reference.title), "url": TextValue(reference.url)]
+        }
+        return EntryPage(
+            layout: layouts[links.root] ?? EntryPage.Layout(frame: frame(root: links.root)),
+            path: job.path,
+            canonical: base.absolute.map { $0 + SitePaths.prettyURL(for: job.path) },
+            id: entry.id, title: entry.title, summary: entry.summary, category: category, crumbs: crumbs,
+            detailsHTML: HTML.demoteHeadings(sections.details.html, minimumLevel: 3),
+            resolutionHTML: HTML.demoteHeadings(sections.resolution.html, minimumLevel: 3),
+            reply: badge(reply: entry.reply, links: links),
+            status: entry.status.map { badge(status: $0, links: links) },
+            permanence: Self.permanenceValue(entry.permanence),
+            action: ["id": TextValue(entry.action.rawValue), "label": TextValue(entry.action.label)],
+            reason: ["id": TextValue(entry.reason), "description": TextValue(reasons[entry.reason]?.description ?? "")],
+            match: match, matchHTML: itemsHTML(match, template: Self.matchPhraseTemplate, root: links.root),
+            providers: providers, providersHTML: itemsHTML(providers, template: Self.providerLinkTemplate, root: links.root),
+            related: related, relatedHTML: Self.listHTML(related),
+            references: references, referencesHTML: itemsHTML(references, template: Self.referenceLinkTemplate, root: links.root))
+    }
+
     private static let scalarTypes: Set<ObjectIdentifier> = [
         ObjectIdentifier(TextValue.self), ObjectIdentifier(Bool.self), ObjectIdentifier(Int.self), ObjectIdentifier(String.self),
         ObjectIdentifier([String: Any].self), ObjectIdentifier([String: TextValue].self), ObjectIdentifier([String: Bool].self),
@@ -444,22 +450,14 @@ struct SiteModel: Sendable {
         return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, frame: frame, templates: renders) }
     }
 
-    private func replyBadge(_ reply: Int, links: Links) -> [String: Any] {
-        var badge: [String: Any] = ["label": TextValue(String(reply)), "title": false, "href": false]
-        if let info = codes.reply(reply) {
-            badge["title"] = TextValue(info.title)
-            badge["href"] = TextValue(links.to(SitePaths.code(slug: info.slug)))
-        }
-        return badge
+    private func badge(reply: Int, links: Links) -> EntryPage.Badge {
+        let info = codes.reply(reply)
+        return EntryPage.Badge(label: String(reply), title: info?.title, href: info.map { links.to(SitePaths.code(slug: $0.slug)) })
     }
 
-    private func statusBadge(_ status: String, links: Links) -> [String: Any] {
-        var badge: [String: Any] = ["label": TextValue(status), "title": false, "href": false]
-        if let info = codes.enhanced(status: status) {
-            badge["title"] = TextValue(info.title)
-            badge["href"] = TextValue(links.to(SitePaths.code(slug: info.slug)))
-        }
-        return badge
+    private func badge(status: String, links: Links) -> EntryPage.Badge {
+        let info = codes.enhanced(status: status)
+        return EntryPage.Badge(label: status, title: info?.title, href: info.map { links.to(SitePaths.code(slug: $0.slug)) })
     }
 
     private func codeContext(_ code: CodeInfo, facts: [[String: Any]]) -> [String: Any] {

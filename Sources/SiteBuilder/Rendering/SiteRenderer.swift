@@ -64,9 +64,16 @@ public struct SiteRenderer: Sendable {
     /// `renderPage` as the shape cache made it, which can be written without another copy.
     func renderPageOutput(_ job: PageJob, sections: EntrySections? = nil) -> RenderedPage? {
         let name = SiteModel.template(for: job.kind)
-        let context = model.context(for: job, sections: sections)
+        let context: Any
+        if case .entry(let position) = job.kind {
+            // Most entry pages are filled into a skeleton, which needs no dictionary.
+            context = model.entryPage(for: job, position: position, sections: sections)
+        } else {
+            context = model.context(for: job, sections: sections)
+        }
         let root = Links(page: job.path, base: model.base).root
         return templates.shapes.renderPage(name, context: context) { value in
+            let value = (value as? EntryPage)?.dictionary ?? value
             if let page = value as? [String: Any],
                let library = fixedPartials.library(for: page, root: root, frame: model.frame(root: root)) {
                 return library.render(page, withTemplate: name)

@@ -31,7 +31,7 @@ final class ShapeCache: @unchecked Sendable {
     /// Per template, the names it and the templates it includes or inherits read; no entry when
     /// that is unknown or they may print whole objects. Keys outside them are left out of
     /// shapes: no lookup made while rendering that template ever reaches them.
-    private let readNames: [String: ReadNames]
+    let readNames: [String: ReadNames]
     private let maximumShapes: Int
     private let maximumBytes: Int
     private let lock = NSLock()
@@ -469,6 +469,32 @@ struct ShapeWalk {
             if standIns { standIn[name] = visited }
         }
         return standIns ? standIn : dictionary
+    }
+
+    /// An object with the keys `names`, sorted as `String` sorts them, walked as
+    /// `dictionary(_:)` walks a dictionary with those keys: the names a template reads, in that
+    /// order, each followed by its value, which `value` visits given its offset in `names`.
+    mutating func object<Names: Collection>(names: Names, _ value: (inout ShapeWalk, Int) -> Void)
+    where Names.Element == String, Names.Index == Int {
+        // Which names are read, as bits: no list is made for the dozen objects of a page.
+        guard names.count <= 64 else {
+            let read = names.indices.filter { isRead(names[$0]) }
+            open(UInt8(ascii: "{"), count: read.count)
+            for index in read {
+                name(names[index])
+                value(&self, index - names.startIndex)
+            }
+            return
+        }
+        var read: UInt64 = 0
+        for index in names.indices where isRead(names[index]) { read |= 1 << UInt64(index - names.startIndex) }
+        open(UInt8(ascii: "{"), count: read.nonzeroBitCount)
+        while read != 0 {
+            let index = names.startIndex + read.trailingZeroBitCount
+            read &= read - 1
+            name(names[index])
+            value(&self, index - names.startIndex)
+        }
     }
 
     /// A list whose elements `element` visits.
