@@ -451,22 +451,26 @@ struct ShapeWalk {
 
     /// A string-keyed dictionary whose values `value` visits, its keys in sorted order.
     private mutating func dictionary<Value>(_ dictionary: [String: Value], _ value: (inout ShapeWalk, Value) -> Any) -> Any {
-        var names: [String]
+        // The names with their values, so that no key is hashed a second time to find its value.
+        var items: [(name: String, value: Value)] = []
         let readable = readNames.map { isAtTopLevel ? $0.sortedFirstParts : $0.sortedParts }
         if let readable, readable.count < dictionary.count {
-            names = readable.filter { dictionary[$0] != nil }
+            items.reserveCapacity(readable.count)
+            for name in readable {
+                if let item = dictionary[name] { items.append((name, item)) }
+            }
         } else {
-            names = readNames == nil ? Array(dictionary.keys) : dictionary.keys.filter(isRead)
-            names.sort()
+            items.reserveCapacity(dictionary.count)
+            for (name, item) in dictionary where isRead(name) { items.append((name, item)) }
+            items.sort { $0.name < $1.name }
         }
-        open(UInt8(ascii: "{"), count: names.count)
+        open(UInt8(ascii: "{"), count: items.count)
         var standIn: [String: Any] = [:]
-        if standIns { standIn.reserveCapacity(names.count) }
-        for name in names {
-            guard let item = dictionary[name] else { continue }
-            self.name(name)
-            let visited = value(&self, item)
-            if standIns { standIn[name] = visited }
+        if standIns { standIn.reserveCapacity(items.count) }
+        for item in items {
+            self.name(item.name)
+            let visited = value(&self, item.value)
+            if standIns { standIn[item.name] = visited }
         }
         return standIns ? standIn : dictionary
     }
@@ -474,12 +478,13 @@ struct ShapeWalk {
     /// An object with the keys `names`, sorted as `String` sorts them, walked as
     /// `dictionary(_:)` walks a dictionary with those keys: the names a template reads, in that
     /// order, each followed by its value, which `value` visits given its offset in `names`.
-    mutating func object<Names: Collection>(names: Names, _ value: (inout ShapeWalk, Int) -> Void)
+    /// `kind` tells objects of other types (entry cards) from dictionaries.
+    mutating func object<Names: Collection>(names: Names, kind: UInt8 = UInt8(ascii: "{"), _ value: (inout ShapeWalk, Int) -> Void)
     where Names.Element == String, Names.Index == Int {
         // Which names are read, as bits: no list is made for the dozen objects of a page.
         guard names.count <= 64 else {
             let read = names.indices.filter { isRead(names[$0]) }
-            open(UInt8(ascii: "{"), count: read.count)
+            open(kind, count: read.count)
             for index in read {
                 name(names[index])
                 value(&self, index - names.startIndex)
@@ -488,7 +493,7 @@ struct ShapeWalk {
         }
         var read: UInt64 = 0
         for index in names.indices where isRead(names[index]) { read |= 1 << UInt64(index - names.startIndex) }
-        open(UInt8(ascii: "{"), count: read.nonzeroBitCount)
+        open(kind, count: read.nonzeroBitCount)
         while read != 0 {
             let index = names.startIndex + read.trailingZeroBitCount
             read &= read - 1
