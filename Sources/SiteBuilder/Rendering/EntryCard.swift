@@ -106,22 +106,19 @@ extension EntryCard: TemplateShaped {
         summary: TextValue, href: TextValue, reply: TextValue, status: TextValue?, permanence: [String: TextValue]
     ) -> Any {
         var standIn: [String: Any] = [:]
-        let names = Self.names.filter(walk.isRead)
-        walk.open(UInt8(ascii: "C"), count: names.count)
-        for name in names {
-            walk.name(name)
+        walk.object(names: Self.names, kind: UInt8(ascii: "C")) { walk, index in
             let visited: Any
-            switch name {
-            case "cardHTML": visited = cardHTML(&walk)
-            case "href": visited = walk.text(href.text)
-            case "id": visited = walk.text(id.text)
-            case "permanence": visited = walk.textDictionary(permanence)
-            case "reply": visited = walk.text(reply.text)
-            case "status": visited = status.map { walk.text($0.text) } ?? false.visitShape(&walk)
-            case "summary": visited = walk.text(summary.text)
+            switch index {
+            case 0: visited = cardHTML(&walk)
+            case 1: visited = walk.text(href.text)
+            case 2: visited = walk.text(id.text)
+            case 3: visited = walk.textDictionary(permanence)
+            case 4: visited = walk.text(reply.text)
+            case 5: visited = status.map { walk.text($0.text) } ?? false.visitShape(&walk)
+            case 6: visited = walk.text(summary.text)
             default: visited = walk.text(title.text)
             }
-            if walk.standIns { standIn[name] = visited }
+            if walk.standIns { standIn[Self.names[index]] = visited }
         }
         return walk.standIns ? standIn : card
     }
