@@ -99,6 +99,9 @@ enum YAMLReader {
 
     /// Parses `yaml`, whose first line is file line `firstLine`. Returns nil (with diagnostics)
     /// when the text is not usable YAML, and nil without diagnostics when it is empty.
+    /// Read only (its tables are constants), so one instance serves every thread.
+    nonisolated(unsafe) private static let sharedConstructor = Constructor.default
+
     static func read(_ yaml: String, firstLine: Int, file: String) -> (YAMLValue?, [Diagnostic]) {
         if yaml.utf8.count > maximumBytes {
             return (nil, [.error(
@@ -114,7 +117,9 @@ enum YAMLReader {
             // `.utf8` spelt out: the default, `Parser.Encoding.default`, reads the whole process
             // environment on every call (to honour YAMS_DEFAULT_ENCODING), which cost more than the
             // parse itself. Swift strings are UTF-8, which is what the default picks anyway.
-            let parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
+            // One constructor for every file: `Constructor.default` makes a new one, with its
+            // three tables, on every call. No value is ever constructed through it here.
+            let parser = try Parser(yaml: yaml, resolver: .basic, constructor: sharedConstructor, encoding: .utf8)
             guard let root = try parser.singleRoot() else { return (nil, []) }
             var budget = maximumNodes
             // The parser owns the anchors; nodes only hold them weakly, so keep it alive while converting.
