@@ -164,7 +164,10 @@ public struct TemplateSet: Sendable {
     /// Dynamic partials (`{{>*name}}`) name a variable, not a template, and are skipped.
     static func partialReferences(in text: String) -> [(name: String, line: Int, column: Int)] {
         var result: [(String, Int, Int)] = []
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Such a tag starts with the bytes `{{>` or `{{<`; lines without them (most) are skipped
+        // before any character is looked at, which the search below does slowly.
+        guard mayHoldPartialTag(text.utf8) else { return [] }
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where mayHoldPartialTag(line.utf8) {
             var rest = line[...]
             while let open = rest.firstRange(of: "{{") {
                 let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
@@ -179,6 +182,20 @@ public struct TemplateSet: Sendable {
             }
         }
         return result
+    }
+
+    /// Whether `bytes` hold `{{>` or `{{<`, without which there is no partial tag.
+    private static func mayHoldPartialTag<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        var braces = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "{") {
+                braces += 1
+            } else {
+                if braces >= 2 && (byte == UInt8(ascii: ">") || byte == UInt8(ascii: "<")) { return true }
+                braces = 0
+            }
+        }
+        return false
     }
 
     private static func describe(_ error: Error) -> String {

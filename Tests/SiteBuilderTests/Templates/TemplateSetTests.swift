@@ -93,4 +93,14 @@ import Testing
         #expect(references.map(\.line) == [1, 2, 2])
         #expect(references.map(\.column) == [3, 1, 28])
     }
+
+    @Test func partialReferencesSkipLinesWithoutThemAndCountColumnsInCharacters() {
+        // Lines with braces but no partial tag, a tag after non-ASCII text, and a third brace.
+        let text = "{{title}} {{{html}}}\nno tags at all\ncafé ✓ {{> three}}\n{{{>four}}} {x{>no}}\n{{<five}}"
+        let references = TemplateSet.partialReferences(in: text)
+        #expect(references.map(\.name) == ["three", "five"])
+        #expect(references.map(\.line) == [3, 5])
+        #expect(references.map(\.column) == [8, 1])
+        #expect(TemplateSet.partialReferences(in: "{{a}}\n{{#b}}{{/b}}").isEmpty)
+    }
 }
