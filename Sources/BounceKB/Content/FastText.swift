@@ -36,7 +36,9 @@ enum FastText {
     static let punctuation = ASCIISet(.punctuationCharacters)
 
     /// `text.trimmingCharacters(in: set)`, where `ascii` is `set`'s ASCII table.
-    static func trimming<S: StringProtocol>(_ text: S, _ set: CharacterSet, ascii: ASCIISet) -> String {
+    /// `set` is made only for non-ASCII text: Foundation builds a new `CharacterSet` each time
+    /// `.whitespaces` is read.
+    static func trimming<S: StringProtocol>(_ text: S, _ set: @autoclosure () -> CharacterSet, ascii: ASCIISet) -> String {
         let fast: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
             var start = 0
             var end = bytes.count
@@ -47,7 +49,7 @@ enum FastText {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
         if let fast, let result = fast { return result }
-        return text.trimmingCharacters(in: set)
+        return text.trimmingCharacters(in: set())
     }
 
     /// `text.trimmingCharacters(in: .whitespaces).isEmpty`.

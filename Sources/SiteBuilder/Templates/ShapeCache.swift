@@ -419,6 +419,12 @@ struct ShapeWalk {
             if let value = value as? [[String: Any]] { return list(value) { $0.dictionary($1) } }
         case KnownType.textDictionaries:
             if let value = value as? [[String: TextValue]] { return list(value) { $0.textDictionary($1) } }
+        case KnownType.layered:
+            if let value = value as? LayeredContext { return value.visitShape(&self) }
+        case KnownType.entryPage:
+            if let value = value as? EntryPage { return value.visitShape(&self) }
+        case KnownType.flagDictionary:
+            if let value = value as? [String: Bool] { return dictionary(value) }
         default:
             break
         }
@@ -437,6 +443,10 @@ struct ShapeWalk {
         static let cards = ObjectIdentifier([EntryCard].self)
         static let anyDictionaries = ObjectIdentifier([[String: Any]].self)
         static let textDictionaries = ObjectIdentifier([[String: TextValue]].self)
+        // Each of these would otherwise cost a conformance look-up (`as? any TemplateShaped`).
+        static let layered = ObjectIdentifier(LayeredContext.self)
+        static let entryPage = ObjectIdentifier(EntryPage.self)
+        static let flagDictionary = ObjectIdentifier([String: Bool].self)
     }
 
     /// A string-keyed dictionary, its keys in sorted order.
