@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 
 /// Checks that need the whole knowledge base or the registries: codes, reasons, categories,
 /// related ids, providers and placeholders. `lint(_:sources:)` adds the style warnings.
@@ -128,7 +129,9 @@ public enum ContentValidator {
 
             var seenRelated: Set<String> = []
             for (index, related) in entry.related.enumerated() {
-                if let slash = related.firstIndex(of: "/") {
+                // The byte test first: no slash byte, no slash character (the usual case, and a
+                // character search is slow).
+                if ByteScan.contains(UInt8(ascii: "/"), in: related), let slash = related.firstIndex(of: "/") {
                     let category = String(related[..<slash])
                     let id = String(related[related.index(after: slash)...])
                     if !categoryIDs.contains(category) {
@@ -183,6 +186,8 @@ public enum ContentValidator {
 
     /// The `{...}` tokens of a phrase.
     static func placeholders(in phrase: String) -> [String] {
+        // Without a brace byte there is no brace character; most phrases have none.
+        guard ByteScan.contains(UInt8(ascii: "{"), in: phrase) else { return [] }
         var result: [String] = []
         var current: String?
         for character in phrase {
@@ -226,6 +231,7 @@ public enum ContentValidator {
 
     /// The entry id of a `related` item, written either as `id` or `category/id`.
     static func relatedID(_ related: String) -> String {
-        related.split(separator: "/", maxSplits: 1).last.map(String.init) ?? related
+        guard ByteScan.contains(UInt8(ascii: "/"), in: related) else { return related }
+        return related.split(separator: "/", maxSplits: 1).last.map(String.init) ?? related
     }
 }

@@ -87,6 +87,16 @@ struct ContentRulesTests {
 
     @Test func placeholdersAreFound() {
         #expect(ContentValidator.placeholders(in: "{email} and {n} of {user") == ["{email}", "{n}"])
+        #expect(ContentValidator.placeholders(in: "no braces at all, café").isEmpty)
+        // A brace with a combining mark is another character, not a brace.
+        #expect(ContentValidator.placeholders(in: "{\u{301}x} {domain}") == ["{domain}"])
+    }
+
+    @Test func relatedIDsDropTheirCategory() {
+        #expect(ContentValidator.relatedID("mailbox/mailbox-full") == "mailbox-full")
+        #expect(ContentValidator.relatedID("mailbox-full") == "mailbox-full")
+        #expect(ContentValidator.relatedID("a/b/c") == "b/c")
+        #expect(ContentValidator.relatedID("x/\u{301}y") == "x/\u{301}y", "a slash with a combining mark is not a slash")
     }
 
     @Test func validatorWorksOnAnInMemoryKnowledgeBase() {
