@@ -97,11 +97,14 @@ enum YAMLReader {
     /// A bound on tree size, as a second line of defence after the anchor check.
     static let maximumNodes = 20_000
 
-    /// Parses `yaml`, whose first line is file line `firstLine`. Returns nil (with diagnostics)
-    /// when the text is not usable YAML, and nil without diagnostics when it is empty.
-    /// Read only (its tables are constants), so one instance serves every thread.
+    /// One Yams constructor for every file: `Constructor.default` builds a new one, with three
+    /// tables, on every call, and nothing is ever constructed through it here (field readers
+    /// decide what values mean). Yams does not mark `Constructor` `Sendable`, but it is a final
+    /// class holding only constant tables of closures that capture nothing, so threads share it.
     nonisolated(unsafe) private static let sharedConstructor = Constructor.default
 
+    /// Parses `yaml`, whose first line is file line `firstLine`. Returns nil (with diagnostics)
+    /// when the text is not usable YAML, and nil without diagnostics when it is empty.
     static func read(_ yaml: String, firstLine: Int, file: String) -> (YAMLValue?, [Diagnostic]) {
         if yaml.utf8.count > maximumBytes {
             return (nil, [.error(
@@ -117,8 +120,6 @@ enum YAMLReader {
             // `.utf8` spelt out: the default, `Parser.Encoding.default`, reads the whole process
             // environment on every call (to honour YAMS_DEFAULT_ENCODING), which cost more than the
             // parse itself. Swift strings are UTF-8, which is what the default picks anyway.
-            // One constructor for every file: `Constructor.default` makes a new one, with its
-            // three tables, on every call. No value is ever constructed through it here.
             let parser = try Parser(yaml: yaml, resolver: .basic, constructor: sharedConstructor, encoding: .utf8)
             guard let root = try parser.singleRoot() else { return (nil, []) }
             var budget = maximumNodes

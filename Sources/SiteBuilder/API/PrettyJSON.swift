@@ -36,11 +36,11 @@ struct PrettyJSON {
                     continue
                 }
                 let byte = source[index]
+                let escaped = index
                 index += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                let index = index - 1
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<index]))
-                start = index + 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<escaped]))
+                start = escaped + 1
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
                 case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

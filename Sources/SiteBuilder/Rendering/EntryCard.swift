@@ -114,7 +114,7 @@ extension EntryCard: TemplateShaped {
             case 2: visited = walk.text(id.text)
             case 3: visited = walk.textDictionary(permanence)
             case 4: visited = walk.text(reply.text)
-            case 5: visited = status.map { walk.text($0.text) } ?? false.visitShape(&walk)
+            case 5: visited = walk.text(orFalse: status?.text)
             case 6: visited = walk.text(summary.text)
             default: visited = walk.text(title.text)
             }

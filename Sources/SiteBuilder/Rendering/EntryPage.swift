@@ -21,12 +21,6 @@ struct EntryPage {
         }
     }
 
-    /// A breadcrumb; `href` is nil for the page itself.
-    struct Crumb {
-        let title: String
-        let href: String?
-    }
-
     /// The page-wide values (`SiteModel.frame`), and every top-level name sorted, each with
     /// where its value comes from. Made once per link root.
     struct Layout: Sendable {
@@ -56,7 +50,8 @@ struct EntryPage {
         case hasBreadcrumbs, hasMatch, hasProviders, hasRelated, hasReferences
     }
 
-    let layout: Layout
+    /// A `var` so that tests can walk a page under other page-wide values.
+    var layout: Layout
     let path: String
     let canonical: String?
     let id: String
@@ -64,7 +59,7 @@ struct EntryPage {
     let summary: String
     /// The category's title and link; nil when the entry's category does not exist.
     let category: (title: String, href: String)?
-    let crumbs: [Crumb]
+    let crumbs: [Breadcrumb]
     let detailsHTML: String
     let resolutionHTML: String
     let reply: Badge
@@ -90,10 +85,6 @@ struct EntryPage {
         return context
     }
 
-    private var pageValue: [String: Any] {
-        ["path": TextValue(path), "canonical": canonical.map { TextValue($0) as Any } ?? false, "title": TextValue(title), "description": TextValue(summary)]
-    }
-
     private var entryValue: [String: Any] {
         var entry: [String: Any] = ["id": TextValue(id), "title": TextValue(title), "summary": TextValue(summary)]
         if let category {
@@ -102,16 +93,10 @@ struct EntryPage {
         return entry
     }
 
-    private var crumbsValue: [[String: Any]] {
-        crumbs.enumerated().map { index, crumb -> [String: Any] in
-            ["title": TextValue(crumb.title), "last": index == crumbs.count - 1, "href": crumb.href.map { TextValue($0) as Any } ?? false]
-        }
-    }
-
     private func value(of field: Field) -> Any {
         switch field {
-        case .page: return pageValue
-        case .breadcrumbs: return crumbsValue
+        case .page: return SiteModel.pageValue(path: path, canonical: canonical, title: title, description: summary)
+        case .breadcrumbs: return SiteModel.breadcrumbsValue(crumbs)
         case .entry: return entryValue
         case .detailsHTML: return TextValue(detailsHTML)
         case .resolutionHTML: return TextValue(resolutionHTML)
@@ -128,6 +113,7 @@ struct EntryPage {
         case .relatedHTML: return relatedHTML
         case .references: return references
         case .referencesHTML: return referencesHTML
+        // `SiteModel.addPresenceFlags` would add these; `EntryPageTests` hold them to it.
         case .hasBreadcrumbs: return !crumbs.isEmpty
         case .hasMatch: return !match.isEmpty
         case .hasProviders: return !providers.isEmpty
@@ -151,18 +137,21 @@ extension EntryPage: TemplateShaped {
         return self
     }
 
+    // Each list sorted as `String` sorts, the order the walk writes names in (a walk without
+    // read names in `EntryPageTests` fails on a list out of order).
     private static let pageNames = ["canonical", "description", "path", "title"]
     private static let entryNames = ["category", "id", "summary", "title"]
     private static let entryNamesWithoutCategory = ["id", "summary", "title"]
     private static let categoryNames = ["href", "title"]
     private static let badgeNames = ["href", "label", "title"]
+    private static let crumbNames = ["href", "last", "title"]
 
     private func visit(_ field: Field, _ walk: inout ShapeWalk) {
         switch field {
         case .page:
             walk.object(names: Self.pageNames) { walk, index in
                 switch index {
-                case 0: Self.visitText(canonical, &walk)
+                case 0: _ = walk.text(orFalse: canonical)
                 case 1: _ = walk.text(summary)
                 case 2: _ = walk.text(path)
                 default: _ = walk.text(title)
@@ -173,7 +162,7 @@ extension EntryPage: TemplateShaped {
                 let crumb = crumbs[position]
                 walk.object(names: Self.crumbNames) { walk, index in
                     switch index {
-                    case 0: Self.visitText(crumb.href, &walk)
+                    case 0: _ = walk.text(orFalse: crumb.href)
                     case 1: _ = (position == crumbs.count - 1).visitShape(&walk)
                     default: _ = walk.text(crumb.title)
                     }
@@ -181,15 +170,25 @@ extension EntryPage: TemplateShaped {
                 return position
             }
         case .entry:
-            walk.object(names: category == nil ? Self.entryNamesWithoutCategory : Self.entryNames) { walk, index in
-                switch (category == nil ? index + 1 : index) {
-                case 0:
-                    walk.object(names: Self.categoryNames) { walk, index in
-                        _ = walk.text(index == 0 ? category?.href ?? "" : category?.title ?? "")
+            if let category {
+                walk.object(names: Self.entryNames) { walk, index in
+                    switch index {
+                    case 0:
+                        walk.object(names: Self.categoryNames) { walk, index in
+                            _ = walk.text(index == 0 ? category.href : category.title)
+                        }
+                    case 1: _ = walk.text(id)
+                    case 2: _ = walk.text(summary)
+                    default: _ = walk.text(title)
                     }
-                case 1: _ = walk.text(id)
-                case 2: _ = walk.text(summary)
-                default: _ = walk.text(title)
+                }
+            } else {
+                walk.object(names: Self.entryNamesWithoutCategory) { walk, index in
+                    switch index {
+                    case 0: _ = walk.text(id)
+                    case 1: _ = walk.text(summary)
+                    default: _ = walk.text(title)
+                    }
                 }
             }
         case .detailsHTML: _ = walk.text(detailsHTML)
@@ -216,19 +215,12 @@ extension EntryPage: TemplateShaped {
         }
     }
 
-    private static let crumbNames = ["href", "last", "title"]
-
-    /// A text, or `false` when there is none (how the dictionary holds an absent text).
-    private static func visitText(_ text: String?, _ walk: inout ShapeWalk) {
-        if let text { _ = walk.text(text) } else { _ = false.visitShape(&walk) }
-    }
-
     private static func visit(_ badge: Badge, _ walk: inout ShapeWalk) {
         walk.object(names: badgeNames) { walk, index in
             switch index {
-            case 0: visitText(badge.href, &walk)
+            case 0: _ = walk.text(orFalse: badge.href)
             case 1: _ = walk.text(badge.label)
-            default: visitText(badge.title, &walk)
+            default: _ = walk.text(orFalse: badge.title)
             }
         }
     }

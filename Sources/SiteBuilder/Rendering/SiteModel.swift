@@ -212,18 +212,14 @@ struct SiteModel: Sendable {
         var context: [String: Any] = [:]
         context.reserveCapacity(32)
         for (key, value) in frame(root: links.root) { context[key] = value }
-        // Keys a template may test are always present (false when unset): Mustache looks a
-        // missing key up in the enclosing contexts, which would show an unrelated value.
-        var page: [String: Any] = ["path": TextValue(job.path), "canonical": false]
-        if let absolute = base.absolute, job.kind != .notFound {
-            page["canonical"] = TextValue(absolute + SitePaths.prettyURL(for: job.path))
-        }
-        var crumbs: [(String, String?)] = []
+        var title = ""
+        var description = ""
+        var crumbs: [Breadcrumb] = []
 
         switch job.kind {
         case .home:
-            page["title"] = TextValue(kb.site.title)
-            page["description"] = TextValue(kb.site.description)
+            title = kb.site.title
+            description = kb.site.description
             context["isHome"] = true
             context["categories"] = kb.categories.enumerated().map { position, category -> [String: Any] in
                 let count = entriesByCategory[position].count
@@ -240,9 +236,9 @@ struct SiteModel: Sendable {
 
         case .category(let position):
             let category = kb.categories[position]
-            page["title"] = TextValue(category.title)
-            page["description"] = TextValue(category.summary)
-            crumbs = [("Home", links.to(SitePaths.home)), (category.title, nil)]
+            title = category.title
+            description = category.summary
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: category.title, href: nil)]
             let entries = entriesByCategory[position]
             context["category"] = [
                 "id": TextValue(category.id), "title": TextValue(category.title), "summary": TextValue(category.summary),
@@ -258,9 +254,9 @@ struct SiteModel: Sendable {
 
         case .replyCode(let position):
             let code = codes.replyCodes[position]
-            page["title"] = TextValue("\(code.label) \(code.title)")
-            page["description"] = TextValue(code.explanation)
-            crumbs = [("Home", links.to(SitePaths.home)), ("Codes", links.to(SitePaths.codesIndex)), (code.label, nil)]
+            title = "\(code.label) \(code.title)"
+            description = code.explanation
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: "Codes", href: links.to(SitePaths.codesIndex)), Breadcrumb(title: code.label, href: nil)]
             var facts: [[String: Any]] = []
             let digit = Int(code.slug.prefix(1)) ?? 0
             if let meaning = codes.classMeaning(digit) {
@@ -275,9 +271,9 @@ struct SiteModel: Sendable {
 
         case .enhancedCode(let position):
             let code = codes.enhancedCodes[position]
-            page["title"] = TextValue("\(code.label) \(code.title)")
-            page["description"] = TextValue(code.explanation)
-            crumbs = [("Home", links.to(SitePaths.home)), ("Codes", links.to(SitePaths.codesIndex)), (code.label, nil)]
+            title = "\(code.label) \(code.title)"
+            description = code.explanation
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: "Codes", href: links.to(SitePaths.codesIndex)), Breadcrumb(title: code.label, href: nil)]
             var facts: [[String: Any]] = []
             if let subject = code.sortKey.first, let meaning = codes.subjectMeaning(subject) {
                 facts.append(["term": TextValue("Subject X.\(subject)"), "title": TextValue(meaning.title), "value": TextValue(meaning.meaning)])
@@ -299,9 +295,9 @@ struct SiteModel: Sendable {
             context["countLabel"] = TextValue(Self.count(entries.count, "entry", "entries"))
 
         case .codesIndex:
-            page["title"] = TextValue("SMTP reply and enhanced status codes")
-            page["description"] = TextValue("Every SMTP reply code and enhanced status code, what it means, and the bounces that use it.")
-            crumbs = [("Home", links.to(SitePaths.home)), ("Codes", nil)]
+            title = "SMTP reply and enhanced status codes"
+            description = "Every SMTP reply code and enhanced status code, what it means, and the bounces that use it."
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: "Codes", href: nil)]
             context["nav"] = ["codes": true]
             context["replyGroups"] = groups(codes.replyCodes, key: { Int($0.slug.prefix(1)) ?? 0 }) { digit in
                 "\(digit)xx" + (codes.classMeaning(digit).map { ": \($0.title)" } ?? "")
@@ -311,9 +307,9 @@ struct SiteModel: Sendable {
             }.map { group(title: $0.title, codes: $0.codes, links: links) }
 
         case .providers:
-            page["title"] = TextValue("Providers")
-            page["description"] = TextValue("Mail providers and servers, and the bounces each is known to send.")
-            crumbs = [("Home", links.to(SitePaths.home)), ("Providers", nil)]
+            title = "Providers"
+            description = "Mail providers and servers, and the bounces each is known to send."
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: "Providers", href: nil)]
             context["nav"] = ["providers": true]
             context["providers"] = providers.map { provider -> [String: Any] in
                 let cards = entryCards(provider.entries, links: links)
@@ -325,16 +321,37 @@ struct SiteModel: Sendable {
             }
 
         case .notFound:
-            page["title"] = TextValue("Page not found")
-            page["description"] = TextValue("The page you asked for does not exist.")
+            title = "Page not found"
+            description = "The page you asked for does not exist."
         }
 
-        context["page"] = page
-        context["breadcrumbs"] = crumbs.enumerated().map { index, crumb -> [String: Any] in
-            ["title": TextValue(crumb.0), "last": index == crumbs.count - 1, "href": crumb.1.map { TextValue($0) as Any } ?? false]
-        }
+        context["page"] = Self.pageValue(path: job.path, canonical: canonicalURL(for: job), title: title, description: description)
+        context["breadcrumbs"] = Self.breadcrumbsValue(crumbs)
         Self.addPresenceFlags(to: &context)
         return context
+    }
+
+    /// The absolute address of the page `job`, when the site has an absolute base URL (the
+    /// not-found page, shown at any address, has none).
+    func canonicalURL(for job: PageJob) -> String? {
+        guard let absolute = base.absolute, job.kind != .notFound else { return nil }
+        return absolute + SitePaths.prettyURL(for: job.path)
+    }
+
+    /// A context's `page` value. `canonical` is `false` when there is no address, not absent:
+    /// Mustache looks a missing key up in the enclosing contexts, which would show an unrelated
+    /// value.
+    static func pageValue(path: String, canonical: String?, title: String, description: String) -> [String: Any] {
+        ["path": TextValue(path), "canonical": canonical.map { TextValue($0) as Any } ?? false,
+         "title": TextValue(title), "description": TextValue(description)]
+    }
+
+    /// A context's `breadcrumbs` value: the last crumb is marked, and one without a link has
+    /// `href` false.
+    static func breadcrumbsValue(_ crumbs: [Breadcrumb]) -> [[String: Any]] {
+        crumbs.enumerated().map { index, crumb -> [String: Any] in
+            ["title": TextValue(crumb.title), "last": index == crumbs.count - 1, "href": crumb.href.map { TextValue($0) as Any } ?? false]
+        }
     }
 
     /// The values of the entry page `job` shows, the entry at `position`; `sections` as for
@@ -343,12 +360,12 @@ struct SiteModel: Sendable {
         let links = Links(page: job.path, base: base)
         let entry = kb.entries[position]
         var category: (title: String, href: String)?
-        var crumbs: [EntryPage.Crumb] = []
+        var crumbs: [Breadcrumb] = []
         if let categoryPosition = categoryIndex[entry.category] {
             let found = kb.categories[categoryPosition]
             let href = links.to(SitePaths.category(found.id))
             category = (found.title, href)
-            crumbs = [.init(title: "Home", href: links.to(SitePaths.home)), .init(title: found.title, href: href), .init(title: entry.title, href: nil)]
+            crumbs = [Breadcrumb(title: "Home", href: links.to(SitePaths.home)), Breadcrumb(title: found.title, href: href), Breadcrumb(title: entry.title, href: nil)]
         }
         let sections = sections ?? EntrySections(entry)
         let match = entry.match.map { ["phraseHTML": TextValue(HTML.matchPhrase($0))] as [String: TextValue] }
@@ -364,7 +381,7 @@ struct SiteModel: Sendable {
         return EntryPage(
             layout: layouts[links.root] ?? EntryPage.Layout(frame: frame(root: links.root)),
             path: job.path,
-            canonical: base.absolute.map { $0 + SitePaths.prettyURL(for: job.path) },
+            canonical: canonicalURL(for: job),
             id: entry.id, title: entry.title, summary: entry.summary, category: category, crumbs: crumbs,
             detailsHTML: HTML.demoteHeadings(sections.details.html, minimumLevel: 3),
             resolutionHTML: HTML.demoteHeadings(sections.resolution.html, minimumLevel: 3),
@@ -559,10 +576,25 @@ struct SiteModel: Sendable {
         }
     }
 
+    /// `values` without repeats, each at its first place. Short lists (an entry's providers, a
+    /// title's words) are scanned, which is faster than hashing every value into a set; longer
+    /// ones get the set.
     static func uniqueInOrder(_ values: [String]) -> [String] {
+        guard values.count > 64 else {
+            var unique: [String] = []
+            unique.reserveCapacity(values.count)
+            for value in values where !unique.contains(value) { unique.append(value) }
+            return unique
+        }
         var seen: Set<String> = []
         return values.filter { seen.insert($0).inserted }
     }
+}
+
+/// One step of a page's breadcrumb trail; `href` is nil for the page itself.
+struct Breadcrumb {
+    let title: String
+    let href: String?
 }
 
 /// Links from one page: relative to the page everywhere, except on the 404 page, which a server

@@ -137,17 +137,7 @@ public enum SearchIndex {
         // Keyword tier: the distinct literal tokens of each title and summary.
         let normalizer = export.normalizer
         @Sendable func words(_ text: String) -> [String] {
-            let tokens = normalizer.tokens(text)
-            var words: [String] = []
-            words.reserveCapacity(tokens.count)
-            // A title or summary has a few dozen words, which a scan compares faster than a set
-            // hashes them; a longer text gets the set.
-            var seen: Set<String>? = tokens.count > 64 ? [] : nil
-            for token in tokens where !Normalizer.isPlaceholder(token.text) {
-                let isNew = seen?.insert(token.text).inserted ?? !words.contains(token.text)
-                if isNew { words.append(token.text) }
-            }
-            return words
+            SiteModel.uniqueInOrder(normalizer.tokens(text).map(\.text).filter { !Normalizer.isPlaceholder($0) })
         }
         // Per entry on all cores (results in entry order): at 100,000 entries this index is
         // built after the pages, on its own.

@@ -31,6 +31,7 @@ final class ShapeCache: @unchecked Sendable {
     /// Per template, the names it and the templates it includes or inherits read; no entry when
     /// that is unknown or they may print whole objects. Keys outside them are left out of
     /// shapes: no lookup made while rendering that template ever reaches them.
+    /// (Internal, not private, for `EntryPageTests`, which walk with the shipped template's names.)
     let readNames: [String: ReadNames]
     private let maximumShapes: Int
     private let maximumBytes: Int
@@ -491,6 +492,11 @@ struct ShapeWalk {
     /// `kind` tells objects of other types (entry cards) from dictionaries.
     mutating func object<Names: Collection>(names: Names, kind: UInt8 = UInt8(ascii: "{"), _ value: (inout ShapeWalk, Int) -> Void)
     where Names.Element == String, Names.Index == Int {
+        // As `visit(_:)` does before every value: a context this large has a shape of its own.
+        guard key.count < Self.maximumKeyBytes else {
+            isUsable = false
+            return
+        }
         // Which names are read, as bits: no list is made for the dozen objects of a page.
         guard names.count <= 64 else {
             let read = names.indices.filter { isRead(names[$0]) }
@@ -547,6 +553,13 @@ struct ShapeWalk {
         key.append((endsWithLineBreak ? UInt8(ascii: "n") : UInt8(ascii: "t")) - (joinsCRLF ? 0x20 : 0))
         texts.append(text)
         return standIns ? TextValue(ShapeMarker.text(number: texts.count - 1, endsWithLineBreak: endsWithLineBreak)) : TextValue(text)
+    }
+
+    /// A text, or `false` where there is none: how contexts hold an absent text (a missing key
+    /// would be looked up in the enclosing contexts instead).
+    mutating func text(orFalse text: String?) -> Any {
+        guard let text else { return false.visitShape(&self) }
+        return self.text(text)
     }
 
     /// A value that is part of the shape itself (a number, a boolean, a plain string).

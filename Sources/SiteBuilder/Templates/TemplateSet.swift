@@ -166,8 +166,8 @@ public struct TemplateSet: Sendable {
         var result: [(String, Int, Int)] = []
         // Such a tag starts with the bytes `{{>` or `{{<`; lines without them (most) are skipped
         // before any character is looked at, which the search below does slowly.
-        guard mayHoldPartialTag(text.utf8) else { return [] }
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where mayHoldPartialTag(line.utf8) {
+        guard mayHoldPartialTag(text) else { return [] }
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where mayHoldPartialTag(line) {
             var rest = line[...]
             while let open = rest.firstRange(of: "{{") {
                 let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
@@ -184,7 +184,11 @@ public struct TemplateSet: Sendable {
         return result
     }
 
-    /// Whether `bytes` hold `{{>` or `{{<`, without which there is no partial tag.
+    /// Whether `text` holds the bytes `{{>` or `{{<`, without which there is no partial tag.
+    private static func mayHoldPartialTag<Text: StringProtocol>(_ text: Text) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(mayHoldPartialTag) ?? mayHoldPartialTag(text.utf8)
+    }
+
     private static func mayHoldPartialTag<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
         var braces = 0
         for byte in bytes {

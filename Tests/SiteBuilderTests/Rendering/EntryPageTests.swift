@@ -66,6 +66,55 @@ import Testing
         #expect(pages > 100, "the real content has entries")
     }
 
+    @Test(arguments: [50, 3_000])
+    func pageWideValuesAreWalkedInPlaceAndOverriddenByThePagesOwn(extraKeys: Int) throws {
+        // Page-wide values named like page fields (the page's own win), and enough others that
+        // the top level has more than 64 names (walked without the bit mask) or, with 2,000,
+        // a shape too large to cache (both walks give up).
+        let kb = Self.awkwardKnowledgeBase
+        let templates = try Fixtures.templateSet()
+        let model = SiteModel(kb: kb, codes: .registry, base: try #require(BaseURL("/")), templates: templates)
+        var frame = model.frame(root: "../../")
+        frame["page"] = TextValue("a page-wide page")
+        frame["related"] = false
+        for number in 0..<extraKeys { frame[String(format: "extra%04d", number)] = number.isMultiple(of: 3) ? true as any Sendable : TextValue("value \(number)") }
+        let entryReadNames = try #require(templates.shapes.readNames["entry"])
+        let readNameSets: [ReadNames?] = [nil, entryReadNames]
+        for position in kb.entries.indices {
+            let entry = kb.entries[position]
+            let job = PageJob(path: SitePaths.entry(category: entry.category, id: entry.id), kind: .entry(position))
+            var page = model.entryPage(for: job, position: position, sections: nil)
+            page.layout = EntryPage.Layout(frame: frame)
+            let dictionary = page.dictionary
+            #expect(dictionary["page"] is [String: Any] && dictionary["related"] is [EntryCard], "the page's own values win")
+            for readNames in readNameSets {
+                let typed = Self.walk(page, readNames: readNames)
+                let plain = Self.walk(dictionary, readNames: readNames)
+                let (sameUsability, sameWalk) = (typed.usable == plain.usable, typed.key == plain.key && typed.texts == plain.texts)
+                #expect(sameUsability, "\(entry.id)")
+                if plain.usable { #expect(sameWalk, "\(entry.id)") }
+            }
+            if extraKeys > 1_000 {
+                let usable = Self.walk(page, readNames: nil).usable
+                #expect(!usable, "a shape this large is not cached")
+            }
+        }
+    }
+
+    @Test func uniqueInOrderKeepsFirstPlacesWhetherScannedOrHashed() {
+        #expect(SiteModel.uniqueInOrder(["b", "a", "b", "c", "a"]) == ["b", "a", "c"])
+        #expect(SiteModel.uniqueInOrder([]) == [])
+        // Past 64 values the set is used; the result must be what the scan gives.
+        let long = (0..<300).map { "w\(($0 * 7) % 90)" }
+        var expected: [String] = []
+        for value in long where !expected.contains(value) { expected.append(value) }
+        #expect(SiteModel.uniqueInOrder(long) == expected)
+        #expect(expected.count == 90)
+        // Canonically equivalent spellings are one value either way.
+        #expect(SiteModel.uniqueInOrder(["caf\u{E9}", "cafe\u{301}"]) == ["caf\u{E9}"])
+        #expect(SiteModel.uniqueInOrder(Array(repeating: "cafe\u{301}", count: 70) + ["caf\u{E9}"]) == ["cafe\u{301}"])
+    }
+
     @Test func theDictionaryHasEveryListsPresenceFlag() throws {
         let kb = Self.awkwardKnowledgeBase
         let model = SiteModel(kb: kb, codes: .registry, base: try #require(BaseURL("/")), templates: try Fixtures.templateSet())
