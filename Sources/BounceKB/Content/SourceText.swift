@@ -47,6 +47,11 @@ struct SourceText {
     static func decode(_ bytes: [UInt8], file: String) -> Result<SourceText, Diagnostic> {
         var content = bytes[...]
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
+        // Valid text (nearly every file) is checked and copied by the standard library in one
+        // pass; only a file it refuses is scanned again, to say where.
+        if let text = content.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) {
+            return .success(SourceText(text))
+        }
         if let offset = firstInvalidUTF8Offset(content) {
             let before = content[content.startIndex..<offset]
             let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? content.startIndex
@@ -59,7 +64,8 @@ struct SourceText {
                     + "cannot be decoded; save the file with UTF-8 encoding",
                 file: file, line: line, column: column))
         }
-        // Decoded from a buffer pointer: the generic ArraySlice path validates byte by byte.
+        // The standard library refused bytes that RFC 3629 allows: never expected, but decoded
+        // as before rather than refused without a position.
         return .success(SourceText(content.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }))
     }
 

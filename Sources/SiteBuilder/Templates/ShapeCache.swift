@@ -548,8 +548,10 @@ struct ShapeWalk {
         // text is a lone LF or ends in CR: those are shapes of their own, and the check against
         // the normal render keeps or drops their skeleton.
         let utf8 = text.utf8
-        let endsWithLineBreak = utf8.last == UInt8(ascii: "\n") && text.last == "\n"
-        let joinsCRLF = utf8.last == UInt8(ascii: "\r") || (utf8.count == 1 && utf8.first == UInt8(ascii: "\n"))
+        // The last byte once, from the text's storage (the collection's `last` walks indices).
+        let lastByte = utf8.withContiguousStorageIfAvailable { $0.last } ?? utf8.last
+        let endsWithLineBreak = lastByte == UInt8(ascii: "\n") && text.last == "\n"
+        let joinsCRLF = lastByte == UInt8(ascii: "\r") || (utf8.count == 1 && lastByte == UInt8(ascii: "\n"))
         key.append((endsWithLineBreak ? UInt8(ascii: "n") : UInt8(ascii: "t")) - (joinsCRLF ? 0x20 : 0))
         texts.append(text)
         return standIns ? TextValue(ShapeMarker.text(number: texts.count - 1, endsWithLineBreak: endsWithLineBreak)) : TextValue(text)
