@@ -5,7 +5,7 @@ import BounceKB
 /// Why: a large site is mostly entry pages, and almost all of them are filled into a skeleton
 /// (see `ShapeCache`), which needs only the page's shape and texts. Building a dictionary of
 /// some 35 boxed values per page, adding its `hasX` flags, and walking it (sorting its keys,
-/// hashing each one twice, casting each value back) was a fifth of a 10,000-entry build.
+/// hashing each one twice, casting each value back) was about a sixth of a 10,000-entry build.
 /// `visitShape(_:)` writes the same shape and texts straight from the fields; `dictionary` is
 /// the context templates see, made only when a page is rendered the normal way. Both describe
 /// the same context: `EntryPageTests` holds the walk to the dictionary's walk.
