@@ -79,6 +79,7 @@ extension SiteBuilder {
         // Checked now with the rest; at the end only a path the index adds beyond these is.
         let predictedIndexPaths = Self.indexPaths(for: renderer)
         knownPaths += predictedIndexPaths
+        let unpredicted = { (paths: [String]) in paths.filter { !predictedIndexPaths.contains($0) } }
 
         let writer = writer
         let pathsToCheck = knownPaths
@@ -164,7 +165,7 @@ extension SiteBuilder {
             // A write that failed because two outputs claim one path is reported as that clash.
             let indexPaths = ((try? indexTask?.value.0.get())?.files ?? []).map(\.path)
             do throws(BuildFailure) {
-                try writer.checkPathsOnly(knownPaths + indexPaths.filter { !predictedIndexPaths.contains($0) })
+                try writer.checkPathsOnly(knownPaths + unpredicted(indexPaths))
             } catch {
                 throw BuildFailure(step: .write, path: error.path, message: error.message, diagnostics: diagnostics.sorted())
             }
@@ -172,7 +173,7 @@ extension SiteBuilder {
         case .success(let result):
             report(.stepStarted(.write))
             let indexPaths = result.index.files.map(\.path)
-            let allPaths = knownPaths + indexPaths.filter { !predictedIndexPaths.contains($0) }
+            let allPaths = knownPaths + unpredicted(indexPaths)
             try BuildStep<Void, Void>(.write) { _, _ in
                 do throws(BuildFailure) {
                     // Every path was checked before the first file was written, unless the
