@@ -275,12 +275,8 @@ struct Skeleton: Sendable {
         byteCount = bytes.count
     }
 
-    /// The page for a context of this shape whose texts, in walk order, are `texts`.
-    func fill(_ texts: [String]) -> String {
-        String(decoding: fillBytes(texts), as: UTF8.self)
-    }
-
-    /// `fill(_:)` as UTF-8 bytes.
+    /// The page, as UTF-8 bytes, for a context of this shape whose texts, in walk order, are
+    /// `texts`.
     func fillBytes(_ texts: [String]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(byteCount + 4 * texts.reduce(0) { $0 + $1.utf8.count })
