@@ -53,7 +53,7 @@ final class EntryCard: MustacheParent, Sendable {
         case "summary": return summary
         case "href": return href
         case "reply": return reply
-        case "status": return status.map { $0 as Any } ?? false
+        case "status": return TextValue.orFalse(status?.text)
         case "permanence": return permanence
         case "cardHTML": return cardHTML
         default: return nil
@@ -76,7 +76,7 @@ final class EntryCard: MustacheParent, Sendable {
             case "summary": return summary
             case "href": return href
             case "reply": return reply
-            case "status": return status.map { $0 as Any } ?? false
+            case "status": return TextValue.orFalse(status?.text)
             case "permanence": return permanence
             // Absent keys fall through to the page-wide values; this one must not.
             case "cardHTML": return ""

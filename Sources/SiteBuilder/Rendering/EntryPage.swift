@@ -17,7 +17,7 @@ struct EntryPage {
         let href: String?
 
         var dictionary: [String: Any] {
-            ["label": TextValue(label), "title": title.map { TextValue($0) as Any } ?? false, "href": href.map { TextValue($0) as Any } ?? false]
+            ["label": TextValue(label), "title": TextValue.orFalse(title), "href": TextValue.orFalse(href)]
         }
     }
 

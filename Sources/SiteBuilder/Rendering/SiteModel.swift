@@ -338,11 +338,10 @@ struct SiteModel: Sendable {
         return absolute + SitePaths.prettyURL(for: job.path)
     }
 
-    /// A context's `page` value. `canonical` is `false` when there is no address, not absent:
-    /// Mustache looks a missing key up in the enclosing contexts, which would show an unrelated
-    /// value.
+    /// A context's `page` value; `canonical` is `false` when there is no address (see
+    /// `TextValue.orFalse`).
     static func pageValue(path: String, canonical: String?, title: String, description: String) -> [String: Any] {
-        ["path": TextValue(path), "canonical": canonical.map { TextValue($0) as Any } ?? false,
+        ["path": TextValue(path), "canonical": TextValue.orFalse(canonical),
          "title": TextValue(title), "description": TextValue(description)]
     }
 
@@ -350,7 +349,7 @@ struct SiteModel: Sendable {
     /// `href` false.
     static func breadcrumbsValue(_ crumbs: [Breadcrumb]) -> [[String: Any]] {
         crumbs.enumerated().map { index, crumb -> [String: Any] in
-            ["title": TextValue(crumb.title), "last": index == crumbs.count - 1, "href": crumb.href.map { TextValue($0) as Any } ?? false]
+            ["title": TextValue(crumb.title), "last": index == crumbs.count - 1, "href": TextValue.orFalse(crumb.href)]
         }
     }
 

@@ -82,7 +82,7 @@ extension SiteModel {
         let cards = kb.entries.map { entry -> [String: any Sendable] in
             [
                 "title": TextValue(entry.title), "href": TextValue(links.to(SitePaths.entry(category: entry.category, id: entry.id))),
-                "reply": TextValue(String(entry.reply)), "status": entry.status.map { TextValue($0) as any Sendable } ?? false,
+                "reply": TextValue(String(entry.reply)), "status": TextValue.orFalse(entry.status),
                 "permanence": Self.permanenceValue(entry.permanence),
             ]
         }

@@ -553,8 +553,7 @@ struct ShapeWalk {
         return standIns ? TextValue(ShapeMarker.text(number: texts.count - 1, endsWithLineBreak: endsWithLineBreak)) : TextValue(text)
     }
 
-    /// A text, or `false` where there is none: how contexts hold an absent text (a missing key
-    /// would be looked up in the enclosing contexts instead).
+    /// A text, or `false` where there is none: the walk of `TextValue.orFalse(text)`.
     mutating func text(orFalse text: String?) -> Any {
         guard let text else { return false.visitShape(&self) }
         return self.text(text)

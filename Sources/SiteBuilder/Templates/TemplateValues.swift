@@ -19,6 +19,13 @@ struct TextValue: MustacheParent, MustacheCustomRenderable, MustacheTransformabl
     var renderText: String { text }
     var isNull: Bool { false }
     func transform(_ name: String) -> Any? { text.transform(name) }
+
+    /// `text`, or `false` where there is none: how contexts hold an absent text (a missing key
+    /// would be looked up in the enclosing contexts instead). `ShapeWalk.text(orFalse:)` walks
+    /// the same value.
+    static func orFalse(_ text: String?) -> any Sendable {
+        text.map(TextValue.init) ?? false
+    }
 }
 
 /// A list in a page context, whatever its element type, so that `hasX` flags can be set without
