@@ -68,16 +68,14 @@ public struct LoadedContent: Sendable {
     public var diagnostics: [Diagnostic]
     /// Entry id → file path as shown in diagnostics.
     public var sourceFiles: [String: String]
-    /// Entry id → the plain text of its sections, when the loader already made it (the JSON API
-    /// publishes it); entries missing here have it made when needed.
-    public var plainText: [String: EntryPlainText]
+    /// The lint's checks of the entries' Markdown sections, when the loader left them to the
+    /// build (which runs them on the parse it renders each entry from); not yet in `diagnostics`.
+    package var sectionLint: SectionLint?
 
-    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic] = [], sourceFiles: [String: String] = [:],
-                plainText: [String: EntryPlainText] = [:]) {
+    public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic] = [], sourceFiles: [String: String] = [:]) {
         self.knowledgeBase = knowledgeBase
         self.diagnostics = diagnostics
         self.sourceFiles = sourceFiles
-        self.plainText = plainText
     }
 }
 
@@ -193,24 +191,30 @@ public struct SiteBuilder: Sendable {
     public var validate: BuildStep<Loaded, Loaded> {
         BuildStep(.validate) { [options] loaded, diagnostics in
             diagnostics += loaded.content.diagnostics
+            // A build that stops here still reports every warning `bouncekb check` reports.
+            let withSectionLint = { (diagnostics: [Diagnostic]) in
+                (diagnostics + (loaded.content.sectionLint?.allWarnings(loaded.content.knowledgeBase) ?? [])).sorted()
+            }
             if diagnostics.hasErrors {
-                throw BuildFailure(step: .validate, message: "content has errors", diagnostics: diagnostics.sorted())
+                throw BuildFailure(step: .validate, message: "content has errors", diagnostics: withSectionLint(diagnostics))
             }
             let contentPath = DisplayPaths(root: options.displayRoot).display(options.contentDirectory)
             let checks = SiteChecks(contentPath: contentPath, sourceFiles: loaded.content.sourceFiles)
             diagnostics += checks.diagnostics(for: loaded.content.knowledgeBase)
             if diagnostics.hasErrors {
-                throw BuildFailure(step: .validate, message: "content cannot be published", diagnostics: diagnostics.sorted())
+                throw BuildFailure(step: .validate, message: "content cannot be published", diagnostics: withSectionLint(diagnostics))
             }
             return loaded
         }
     }
 
-    /// Renders every page in parallel and adds the assets.
+    /// Renders every page in parallel and adds the assets (and the section lint's warnings,
+    /// when the loader left them to the build).
     public var render: BuildStep<Loaded, Rendered> {
         let services = services
-        return BuildStep(.render) { loaded, _ in
+        return BuildStep(.render) { loaded, diagnostics in
             let kb = loaded.content.knowledgeBase
+            diagnostics += loaded.content.sectionLint?.allWarnings(kb) ?? []
             let renderer = try SiteRenderer(knowledgeBase: kb, codes: services.codes, templates: loaded.templates)
             let pages = try renderer.renderPages()
             return Rendered(knowledgeBase: kb, renderer: renderer, files: pages + loaded.templates.assets, pages: pages.count)

@@ -9,35 +9,38 @@ extension ContentValidator {
     /// length, resolutions with nothing to do, match phrases too generic to identify a cause,
     /// and sections that are suspiciously short or long. Never errors.
     public static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource] = [:]) -> [Diagnostic] {
-        lintKeepingPlainText(kb, sources: sources, keep: false).diagnostics
+        lint(kb, sources: sources, checksSections: true)
     }
 
-    /// `lint(_:sources:)`, also returning (with `keep`) the plain text of every entry's sections,
-    /// which the word counts need anyway (the JSON API publishes it, and making it twice is slow).
-    static func lintKeepingPlainText(_ kb: KnowledgeBase, sources: [String: EntrySource], keep: Bool = true) -> (diagnostics: [Diagnostic], plainText: [EntryPlainText]) {
+    /// `lint(_:sources:)`, without the checks of each entry's Markdown sections unless
+    /// `checksSections` (a site build runs those on the parse it renders from: `SectionLint`).
+    static func lint(_ kb: KnowledgeBase, sources: [String: EntrySource], checksSections: Bool) -> [Diagnostic] {
         // Entries are checked independently, so on all cores; results are joined in entry order.
-        let results = Parallel.map(kb.entries, minimumBatch: 32) { entry in
-            let result = lintEntry(entry, source: sources[entry.id])
-            return keep ? result : (diagnostics: result.diagnostics, plainText: EntryPlainText(details: "", resolution: ""))
-        }
-        var diagnostics = results.flatMap(\.diagnostics)
+        var diagnostics = Parallel.map(kb.entries, minimumBatch: 32) { entry in
+            lintEntry(entry, source: sources[entry.id], checksSections: checksSections)
+        }.flatMap { $0 }
         for finding in ambiguousPairs(kb) {
             diagnostics.append(lintWarning(finding.message, entry: finding.entry, source: sources[finding.entry.id], field: "match", item: finding.item))
         }
-        return (diagnostics, results.map(\.plainText))
+        return diagnostics
     }
 
-    private static func lintWarning(_ message: String, entry: Entry, source: EntrySource?, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) -> Diagnostic {
-        guard let source else { return .warning(message, file: "content/\(entry.category)/\(entry.id).md") }
-        let location = heading.flatMap { source[keyPath: $0] } ?? source.bestLocation(of: field, item: item)
+    private static func lintWarning(_ message: String, entry: Entry, source: EntrySource?, field: String, item: Int? = nil) -> Diagnostic {
+        guard let source else { return .warning(message, file: defaultFile(of: entry)) }
+        let location = source.bestLocation(of: field, item: item)
         return .warning(message, file: source.file, line: location.line, column: location.column)
     }
 
+    /// The file warnings about `entry` name when its source is unknown.
+    static func defaultFile(of entry: Entry) -> String {
+        "content/\(entry.category)/\(entry.id).md"
+    }
+
     /// The warnings about one entry on its own (everything but ambiguous pairs).
-    private static func lintEntry(_ entry: Entry, source: EntrySource?) -> (diagnostics: [Diagnostic], plainText: EntryPlainText) {
+    private static func lintEntry(_ entry: Entry, source: EntrySource?, checksSections: Bool) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        func report(_ message: String, field: String, item: Int? = nil, at heading: KeyPath<EntrySource, SourceLocation?>? = nil) {
-            diagnostics.append(lintWarning(message, entry: entry, source: source, field: field, item: item, at: heading))
+        func report(_ message: String, field: String, item: Int? = nil) {
+            diagnostics.append(lintWarning(message, entry: entry, source: source, field: field, item: item))
         }
 
         let summary = entry.summary
@@ -55,32 +58,10 @@ extension ContentValidator {
             }
         }
 
-        // Each section is parsed and turned into plain text once, for the word count and the
-        // actionable-step check alike.
-        // The plain text of an empty section is empty; cmark need not be asked.
-        let detailsText = entry.details.isEmpty ? "" : MarkdownDocument(entry.details).plainText()
-        var resolutionText = ""
-        let detailsWords = entry.details.isEmpty ? 0 : wordCount(plainText: detailsText)
-        if !entry.details.isEmpty && detailsWords < 20 {
-            report("Details has only \(detailsWords) words; explain what happened, at which SMTP step, and who refused the message", field: "title", at: \.detailsHeading)
-        } else if detailsWords > 600 {
-            report("Details has \(detailsWords) words; keep it under 600 by cutting background that does not help fix this bounce", field: "title", at: \.detailsHeading)
+        if checksSections {
+            diagnostics += SectionLint.warnings(entry, source: source, text: SectionLint.Text(entry))
         }
-        if !entry.resolution.isEmpty {
-            let document = MarkdownDocument(entry.resolution)
-            let plainText = document.plainText()
-            resolutionText = plainText
-            let resolutionWords = wordCount(plainText: plainText)
-            if resolutionWords < 15 {
-                report("Resolution has only \(resolutionWords) words; give concrete steps and say whether to retry or stop mailing the address", field: "title", at: \.resolutionHeading)
-            } else if resolutionWords > 600 {
-                report("Resolution has \(resolutionWords) words; keep it under 600 by focusing on the steps that fix this bounce", field: "title", at: \.resolutionHeading)
-            }
-            if !isActionable(listItemCount: document.listItemCount, plainText: plainText) {
-                report("Resolution has no actionable step; add a numbered list of steps, or sentences that start with a verb such as 'Check', 'Ask' or 'Stop'", field: "title", at: \.resolutionHeading)
-            }
-        }
-        return (diagnostics, EntryPlainText(details: detailsText, resolution: resolutionText))
+        return diagnostics
     }
 
     /// Entries a lookup could not tell apart: same reply and status and a shared match phrase,
@@ -258,9 +239,4 @@ extension ContentValidator {
         "spread", "start", "stop", "submit", "suppress", "switch", "tell", "test", "treat", "try", "turn",
         "unsubscribe", "update", "upgrade", "use", "verify", "wait", "watch", "write",
     ]
-
-    /// Words of a section's plain text (`MarkdownDocument.plainText()`).
-    static func wordCount(plainText: String) -> Int {
-        FastText.wordCount(plainText)
-    }
 }

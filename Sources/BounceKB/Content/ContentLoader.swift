@@ -17,9 +17,9 @@ public struct ContentLoadResult: Sendable {
     public var entryFileCount: Int
     /// Category folders examined, including those without a usable `_index.md`.
     public var categoryFolderCount: Int
-    /// Entry id → the plain text of its sections (`MarkdownDocument.plainText()`), when the
-    /// loader was asked to keep it (`ContentLoader.keepsPlainText`); empty otherwise.
-    public var plainText: [String: EntryPlainText] = [:]
+    /// The checks of every entry's Markdown sections, still to run, when the loader was asked
+    /// to leave them to its caller (`ContentLoader.defersSectionLint`) and found no error.
+    package var sectionLint: SectionLint?
 
     public init(knowledgeBase: KnowledgeBase, diagnostics: [Diagnostic], sourceFiles: [String: String],
                 entrySources: [String: EntrySource] = [:], entryFileCount: Int = 0, categoryFolderCount: Int = 0) {
@@ -29,17 +29,6 @@ public struct ContentLoadResult: Sendable {
         self.entrySources = entrySources
         self.entryFileCount = entryFileCount
         self.categoryFolderCount = categoryFolderCount
-    }
-}
-
-/// The plain text of an entry's two sections, as `MarkdownDocument.plainText()` renders them.
-public struct EntryPlainText: Equatable, Sendable {
-    public var details: String
-    public var resolution: String
-
-    public init(details: String, resolution: String) {
-        self.details = details
-        self.resolution = resolution
     }
 }
 
@@ -56,10 +45,10 @@ public struct ContentLoader: Sendable {
     public var displayRoot: URL?
     /// Whether `load()` also runs `ContentValidator.lint` (warnings only).
     public var lints = true
-    /// Whether `load()` keeps the plain text of every entry's sections in `plainText`. The lint
-    /// makes it to count words; a caller that publishes it too (the site's JSON API) saves
-    /// making it again, at the cost of holding it in memory.
-    public var keepsPlainText = false
+    /// Whether `load()` leaves the lint's checks of each entry's Markdown sections to the
+    /// caller, in `sectionLint`: a site build runs them on the parse it renders the sections
+    /// from. Content with errors is linted in full all the same, since a build stops there.
+    package var defersSectionLint = false
 
     /// - Parameters:
     ///   - contentDirectory: the `content/` folder.
@@ -199,14 +188,11 @@ public struct ContentLoader: Sendable {
 
         var knowledgeBase = KnowledgeBase(site: site ?? Site(title: "", description: ""), categories: categories, entries: entries)
         diagnostics += ContentValidator.validate(knowledgeBase, sources: sources, unloadedEntryIDs: unloaded)
-        var plainText: [String: EntryPlainText] = [:]
+        var sectionLint: SectionLint?
         if lints {
-            let lint = ContentValidator.lintKeepingPlainText(knowledgeBase, sources: sources, keep: keepsPlainText)
-            diagnostics += lint.diagnostics
-            if keepsPlainText {
-                plainText.reserveCapacity(knowledgeBase.entries.count)
-                for (entry, text) in zip(knowledgeBase.entries, lint.plainText) { plainText[entry.id] = text }
-            }
+            let defers = defersSectionLint && !diagnostics.hasErrors
+            diagnostics += ContentValidator.lint(knowledgeBase, sources: sources, checksSections: !defers)
+            if defers { sectionLint = SectionLint(knowledgeBase, sources: sources) }
         }
         // `related` may name `category/id`; once checked, everyone downstream wants plain ids.
         // A byte test is enough to decide whether to look closer (no slash byte, no slash).
@@ -224,7 +210,7 @@ public struct ContentLoader: Sendable {
             entrySources: sources,
             entryFileCount: loadedEntries.count,
             categoryFolderCount: categoryFolderCount)
-        result.plainText = plainText
+        result.sectionLint = sectionLint
         return result
     }
 

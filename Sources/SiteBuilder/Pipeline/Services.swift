@@ -39,7 +39,7 @@ extension SiteServices {
         var services = SiteServices(
             loadContent: { directory, displayRoot in
                 var loader = ContentLoader(contentDirectory: directory, displayRoot: displayRoot)
-                loader.keepsPlainText = true
+                loader.defersSectionLint = true
                 var result = loader.load()
                 // Each entry's field positions (some 0.1 s to free at 100,000 entries) are only
                 // for diagnostics, which are made by now: moved out and freed on another thread.
@@ -48,9 +48,9 @@ extension SiteServices {
                 let rest = DeferredRelease()
                 rest.add(consume fieldPositions)
                 rest.releaseInBackground()
-                return LoadedContent(
-                    knowledgeBase: result.knowledgeBase, diagnostics: result.diagnostics, sourceFiles: result.sourceFiles,
-                    plainText: result.plainText)
+                var content = LoadedContent(knowledgeBase: result.knowledgeBase, diagnostics: result.diagnostics, sourceFiles: result.sourceFiles)
+                content.sectionLint = result.sectionLint
+                return content
             },
             apiFiles: { kb, generator in
                 try APIWriter.files(for: kb, generator: generator).map { OutputFile(path: $0.path, contents: $0.contents) }

@@ -7,19 +7,19 @@ extension SiteBuilder {
     /// enough that a batch's pages and records are a few megabytes whatever the site's size.
     static let entryBatch = 512
     /// Up to this many entries the index is made at the same time as the entry pages (using both
-    /// cores to the end); above it, after them, so that the index's memory and the entries'
-    /// plain text (a few hundred megabytes at 100,000 entries) are never held together.
+    /// cores to the end); above it, after them, so that the index's memory and what the render
+    /// threads' arenas hold are never held together: at 100,000 entries overlapping them took
+    /// the peak from 0.84 to 0.98 GB, for no gain in time.
     static let overlappedIndexLimit = 25_000
 
     /// The render, index, JSON API and write steps of `build()`, interleaved so that memory stays
     /// flat however large the site: pages are written to the temporary folder as soon as they
     /// are rendered, and an entry's page and API record come from one rendering of its Markdown.
     ///
-    /// Order: entry pages and records first, using the plain text the loader kept (then
-    /// released); then the other pages. The index (sitemap, search) is made on a thread of its
-    /// own meanwhile: beside the entry pages up to `overlappedIndexLimit` entries, and beside
-    /// the other pages above that, since it is the largest single allocation of a big site and
-    /// then waits until the plain text is gone.
+    /// Order: entry pages and records first, then the other pages. The index (sitemap, search)
+    /// is made on a thread of its own meanwhile: beside the entry pages up to
+    /// `overlappedIndexLimit` entries, and beside the other pages above that, since it is the
+    /// largest single allocation of a big site.
     ///
     /// Failures are those of the separate steps, named after them, and leave the output as it
     /// was. Every output path, the index's included (`indexPaths(for:)`), is checked before the
@@ -27,14 +27,31 @@ extension SiteBuilder {
     /// anything renders. With the standard JSON API the entry ids are checked before any page
     /// is written, so a bad id fails the `json-api` step before a missing template would fail
     /// `render`; both are caught by earlier checks (`load`, `validate`) in practice.
+    ///
+    /// The section lint the loader left to the build runs on each entry's rendering; a build
+    /// that fails before every entry is rendered runs it on all of them, so that it reports
+    /// every warning `bouncekb check` reports.
     func renderAndWrite(_ loaded: inout Loaded, diagnostics: inout [Diagnostic], leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
+        var sectionLint = loaded.content.sectionLint
+        loaded.content.sectionLint = nil
+        do throws(BuildFailure) {
+            return try renderAndWrite(&loaded, sectionLint: &sectionLint, diagnostics: &diagnostics, leftovers: leftovers)
+        } catch {
+            guard let sectionLint else { throw error }
+            var failure = error
+            failure.diagnostics = (failure.diagnostics + sectionLint.allWarnings(loaded.content.knowledgeBase)).sorted()
+            throw failure
+        }
+    }
+
+    /// `renderAndWrite(_:diagnostics:leftovers:)`; `sectionLint` becomes nil once its warnings
+    /// are all in `diagnostics`.
+    private func renderAndWrite(_ loaded: inout Loaded, sectionLint: inout SectionLint?, diagnostics: inout [Diagnostic],
+                                leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
         let kb = loaded.content.knowledgeBase
         let services = services
         let templates = loaded.templates
         let generator = options.generator
-        // Owned here alone, so that it is freed as soon as the entries are written.
-        var plainText = loaded.content.plainText
-        loaded.content.plainText = [:]
         // Already merged into `diagnostics` and used by the validate step only.
         loaded.content.sourceFiles = [:]
         loaded.content.diagnostics = []
@@ -112,16 +129,17 @@ extension SiteBuilder {
                     }
                 }
             }
-            // Beside the entry pages when the site is small enough for the index and the
-            // entries' plain text to share memory; after them otherwise, once that is released.
+            // Beside the entry pages when the site is small enough for the index and the render
+            // threads to share memory; after them otherwise.
             if kb.entries.count <= Self.overlappedIndexLimit { indexTask = startIndex(diagnostics) }
 
             let entries = try writeEntries(
-                entryJobs, renderer: renderer, plainText: plainText, apiFrame: apiFrame,
+                entryJobs, renderer: renderer, sectionLint: sectionLint, apiFrame: apiFrame,
                 writer: writer, session: session, diagnostics: &diagnostics)
             bytes += entries.bytes
             fileCount += entries.files
-            plainText = [:]
+            diagnostics += entries.sectionWarnings
+            sectionLint = nil
             if indexTask == nil {
                 // Hand what the entry pages freed back to the system first: glibc keeps each
                 // render thread's freed memory in that thread's arena, where the index thread
@@ -259,15 +277,18 @@ extension SiteBuilder {
 
     /// Renders and writes every entry's page and, with the standard JSON API, its record
     /// (`entries/<id>.json`, and in order into `entries.json`), batch by batch.
-    private func writeEntries(_ jobs: [(job: PageJob, position: Int)], renderer: SiteRenderer, plainText: [String: EntryPlainText],
+    /// With `sectionLint`, each entry's sections are checked from the parse they are rendered
+    /// from; the warnings are returned, not added to `diagnostics`.
+    private func writeEntries(_ jobs: [(job: PageJob, position: Int)], renderer: SiteRenderer, sectionLint: SectionLint?,
                               apiFrame: APIWriter.EntriesFrame?,
                               writer: AtomicSiteWriter, session: AtomicSiteWriter.Session,
-                              diagnostics: inout [Diagnostic]) throws(BuildFailure) -> (bytes: Int, files: Int) {
+                              diagnostics: inout [Diagnostic]) throws(BuildFailure) -> (bytes: Int, files: Int, sectionWarnings: [Diagnostic]) {
         let kb = renderer.knowledgeBase
         let site = kb.site
         let withAPI = apiFrame != nil
         var bytes = 0
         var files = 0
+        var sectionWarnings: [Diagnostic] = []
         // entries.json goes to disk batch by batch: at 100,000 entries it is half a gigabyte.
         var entriesFile: AtomicSiteWriter.StreamedFile?
         if let apiFrame {
@@ -282,10 +303,13 @@ extension SiteBuilder {
         while batchStart < jobs.count {
             let batch = Array(jobs[batchStart..<min(jobs.count, batchStart + Self.entryBatch)])
             batchStart += batch.count
-            let results = Parallel.map(batch, minimumBatch: 2) { item -> (page: PageOutcome, indentedRecord: [UInt8]?, recordOutcome: PageOutcome) in
-                guard WriteInterruption.received == nil else { return (.skipped, nil, .skipped) }
+            let results = Parallel.map(batch, minimumBatch: 2) { item -> (page: PageOutcome, indentedRecord: [UInt8]?, recordOutcome: PageOutcome, warnings: [Diagnostic]) in
+                guard WriteInterruption.received == nil else { return (.skipped, nil, .skipped, []) }
                 let entry = kb.entries[item.position]
-                let sections = EntrySections(entry, plainText: withAPI, knownText: plainText[entry.id])
+                let sections = EntrySections(entry, plainText: withAPI, forSectionLint: sectionLint != nil)
+                let warnings = sectionLint.flatMap { lint in
+                    sections.sectionLintText.map { lint.warnings(forEntryAt: item.position, entry, text: $0) }
+                } ?? []
                 var pageOutcome = PageOutcome.missingTemplate
                 if let page = renderer.renderPageOutput(item.job, sections: sections) {
                     if let message = writer.write(page: page, to: item.job.path, in: session) {
@@ -294,16 +318,17 @@ extension SiteBuilder {
                         pageOutcome = .written(page.byteCount)
                     }
                 }
-                guard withAPI else { return (pageOutcome, nil, .skipped) }
+                guard withAPI else { return (pageOutcome, nil, .skipped, warnings) }
                 let record = APIWriter.entryRecordJSON(entry, site: site, sections: sections)
                 let file = Data(record + [0x0A])
                 // `entries.json` holds the record indented: indented here, on all cores.
                 let indented = APIWriter.indentedEntry(record)
                 if let message = writer.write(file, to: APIWriter.entryPath(entry.id), in: session) {
-                    return (pageOutcome, indented, .writeFailed(message))
+                    return (pageOutcome, indented, .writeFailed(message), warnings)
                 }
-                return (pageOutcome, indented, .written(file.count))
+                return (pageOutcome, indented, .written(file.count), warnings)
             }
+            for result in results { sectionWarnings += result.warnings }
             bytes += try collect(results.map(\.page), paths: batch.map(\.job.path), jobs: batch.map(\.job), writer: writer, diagnostics: &diagnostics)
             files += batch.count
             report(.pagesDone(count: batch.count))
@@ -330,7 +355,7 @@ extension SiteBuilder {
             bytes += entriesFile.bytes
             files += 1
         }
-        return (bytes, files)
+        return (bytes, files, sectionWarnings)
     }
 
     private enum PageOutcome: Sendable {

@@ -125,25 +125,36 @@ extension EntryCard: TemplateShaped {
 }
 
 /// An entry's two Markdown sections rendered once: HTML (cmark's safe mode, headings not yet
-/// shifted) and, when the JSON API needs it, plain text.
+/// shifted) and, when the JSON API or the section lint needs it, plain text.
 struct EntrySections: Sendable {
     struct Section: Sendable {
         let html: String
         let text: String?
+        /// How many list items the section has, when counted.
+        let listItemCount: Int?
 
-        init(_ markdown: String, plainText: Bool, knownText: String? = nil) {
+        init(_ markdown: String, plainText: Bool, countsListItems: Bool = false) {
             let document = MarkdownDocument(markdown)
             html = document.html()
-            text = plainText ? (knownText ?? document.plainText()) : nil
+            text = plainText ? document.plainText() : nil
+            listItemCount = countsListItems ? document.listItemCount : nil
         }
     }
 
     let details: Section
     let resolution: Section
 
-    /// - Parameter knownText: the sections' plain text if the loader kept it.
-    init(_ entry: Entry, plainText: Bool = false, knownText: EntryPlainText? = nil) {
-        details = Section(entry.details, plainText: plainText, knownText: knownText?.details)
-        resolution = Section(entry.resolution, plainText: plainText, knownText: knownText?.resolution)
+    /// - Parameters:
+    ///   - plainText: whether to make the sections' plain text.
+    ///   - forSectionLint: whether to make what `SectionLint` reads (`sectionLintText`).
+    init(_ entry: Entry, plainText: Bool = false, forSectionLint: Bool = false) {
+        details = Section(entry.details, plainText: plainText || forSectionLint)
+        resolution = Section(entry.resolution, plainText: plainText || forSectionLint, countsListItems: forSectionLint)
+    }
+
+    /// What the section lint reads of these sections; nil unless made `forSectionLint`.
+    var sectionLintText: SectionLint.Text? {
+        guard let detailsText = details.text, let resolutionText = resolution.text, let items = resolution.listItemCount else { return nil }
+        return SectionLint.Text(details: detailsText, resolution: resolutionText, resolutionListItems: items)
     }
 }

@@ -143,6 +143,78 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("public").path))
     }
 
+    /// Copies the fixture content and gives one entry a Details section too short and another
+    /// a Resolution with nothing to do: warnings of the section lint, which a build runs on
+    /// the Markdown it renders. Returns the copy and what `bouncekb check` reports for it.
+    static func contentWithSectionWarnings(in parent: URL) throws -> (content: URL, checked: [Diagnostic]) {
+        let content = try copyOfFixtureContent(in: parent)
+        let unknownUser = content.appendingPathComponent("mailbox/fixture-unknown-user.md")
+        var text = try String(contentsOf: unknownUser, encoding: .utf8)
+        let details = try #require(text.range(of: "## Details\n"))
+        let resolution = try #require(text.range(of: "## Resolution"))
+        text.replaceSubrange(details.upperBound..<resolution.lowerBound, with: "\nToo short to explain anything.\n\n")
+        try text.write(to: unknownUser, atomically: true, encoding: .utf8)
+        let dmarc = content.appendingPathComponent("authentication/fixture-dmarc-reject.md")
+        text = try String(contentsOf: dmarc, encoding: .utf8)
+        let heading = try #require(text.range(of: "## Resolution"))
+        text.replaceSubrange(heading.lowerBound..., with: "## Resolution\n\nThe domain's policy is what it is, and this message will not get through while it stays so.\n")
+        try text.write(to: dmarc, atomically: true, encoding: .utf8)
+        let checked = ContentLoader(contentDirectory: content, displayRoot: parent).load().diagnostics
+        #expect(!checked.hasErrors)
+        #expect(checked.filter { $0.message.hasPrefix("Details has only") }.map(\.file) == ["content/mailbox/fixture-unknown-user.md"])
+        #expect(checked.filter { $0.message.hasPrefix("Resolution has no actionable step") }.map(\.file) == ["content/authentication/fixture-dmarc-reject.md"])
+        return (content, checked)
+    }
+
+    @Test func aBuildReportsTheWarningsOfCheck() throws {
+        let parent = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
+        let summary = try SiteBuilder(options: Self.options(content: content, output: parent.appendingPathComponent("public"), root: parent)).build()
+        #expect(summary.diagnostics == checked)
+    }
+
+    @Test func aBuildStoppedByThePublishingChecksReportsTheWarningsOfCheck() throws {
+        let parent = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
+        // A category folder named like the site's own assets folder passes check, not the build.
+        try FileManager.default.moveItem(at: content.appendingPathComponent("authentication"), to: content.appendingPathComponent("assets"))
+        let checkedAfterMove = ContentLoader(contentDirectory: content, displayRoot: parent).load().diagnostics
+        #expect(checkedAfterMove.count == checked.count)
+        do {
+            try SiteBuilder(options: Self.options(content: content, output: parent.appendingPathComponent("public"), root: parent)).build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.step == .validate)
+            #expect(error.diagnostics.filter { $0.severity == .warning } == checkedAfterMove)
+            #expect(error.diagnostics.contains { $0.severity == .error && $0.message.contains("clashes with the site's own assets/ folder") })
+        }
+    }
+
+    @Test func aBuildThatFailsWhileWritingEntriesReportsTheWarningsOfCheck() throws {
+        let parent = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
+        let output = parent.appendingPathComponent("public")
+        // The temporary folder is taken away just before the pages are written: every entry's
+        // page then fails to write, before the section lint has seen any entry.
+        let builder = SiteBuilder(options: Self.options(content: content, output: output, root: parent)) { event in
+            guard case .pagesPlanned = event else { return }
+            for leftover in (try? AtomicSiteWriterTests.leftovers(in: parent)) ?? [] {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(leftover))
+            }
+        }
+        do {
+            try builder.build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.step == .write)
+            #expect(error.diagnostics == checked)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test func brokenTemplatesFailTheLoadStepWithPositions() throws {
         let parent = try Fixtures.temporaryFolder()
         let templates = try TemplateSetTests.copyOfTemplates()
