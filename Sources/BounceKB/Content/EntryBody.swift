@@ -8,8 +8,8 @@ struct EntryBody {
     var detailsHeading: SourceLocation?
     var resolutionHeading: SourceLocation?
 
-    /// Splits `body` (whose first line is file line `firstLine`) at its `##` headings, using
-    /// cmark's parse so that `## Details` inside a code block is not mistaken for a heading.
+    /// Splits `body` (whose first line is file line `firstLine`) at its `##` headings, as cmark
+    /// finds them, so that `## Details` inside a code block is not mistaken for a heading.
     static func parse(_ body: String, firstLine: Int, file: String) -> (EntryBody, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var result = EntryBody()
@@ -20,7 +20,7 @@ struct EntryBody {
         }
 
         // Sections are delimited by level-2 headings; deeper headings belong to the section they are in.
-        let headings = MarkdownDocument(body).headings.filter { $0.level <= 2 }
+        let headings = MarkdownDocument.headings(in: body, upToLevel: 2)
         var sections: [(name: String, line: Int)] = []
         for heading in headings {
             let name = FastText.trimming(heading.text, .whitespaces, ascii: FastText.whitespaces)
@@ -103,7 +103,8 @@ struct EntryBody {
         return (result, diagnostics)
     }
 
-    /// Lines `from..<to` (1-based) without leading and trailing blank lines.
+    /// Lines `from..<to` (1-based) without leading and trailing blank lines; `lines` are the
+    /// lines of one text, split at its line feeds (`FastText.lines`).
     private static func sectionText(_ lines: [Substring], from: Int, to: Int) -> String {
         guard from < to, from >= 1 else { return "" }
         // An ArraySlice, so removeFirst() is O(1): on an Array it moved every line, and a
@@ -111,6 +112,9 @@ struct EntryBody {
         var slice = lines[(from - 1)..<min(to - 1, lines.count)]
         while let first = slice.first, FastText.isBlank(first) { slice.removeFirst() }
         while let last = slice.last, FastText.isBlank(last) { slice.removeLast() }
-        return slice.joined(separator: "\n")
+        // The lines are consecutive slices of one text, one line feed apart: the text from the
+        // first one's start to the last one's end is them joined, without joining them.
+        guard let first = slice.first, let last = slice.last else { return "" }
+        return String(Substring(first.base.utf8[first.startIndex..<last.endIndex]))
     }
 }
