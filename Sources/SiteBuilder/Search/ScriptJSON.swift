@@ -6,26 +6,50 @@
 /// escaped too, so no text from content can spell `</script>` or `<!--` in the output.
 enum ScriptJSON {
     static func string(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        appendString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `string(text)` to `bytes`: for lines built byte by byte, without a string per
+    /// value (the search index writes some twenty values for every entry).
+    static func appendString(_ text: String, to bytes: inout [UInt8]) {
         // ASCII text byte by byte (the same escapes); other text scalar by scalar below.
-        let ascii: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            var output: [UInt8] = [UInt8(ascii: "\"")]
-            output.reserveCapacity(bytes.count + 2)
-            for byte in bytes {
+        let start = bytes.count
+        let wasASCII: Bool? = text.utf8.withContiguousStorageIfAvailable { source -> Bool in
+            bytes.reserveCapacity(bytes.count + source.count + 2)
+            bytes.append(UInt8(ascii: "\""))
+            for byte in source {
                 switch byte {
-                case 0x80...: return nil
-                case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20, 0x7F: output += hex(UInt32(byte)).utf8
-                default: output.append(byte)
+                case 0x80...: return false
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(byte)
+                case UInt8(ascii: "\n"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20, 0x7F:
+                    bytes.append(contentsOf: hex(UInt32(byte)).utf8)
+                default:
+                    bytes.append(byte)
                 }
             }
-            output.append(UInt8(ascii: "\""))
-            return String(decoding: output, as: UTF8.self)
+            bytes.append(UInt8(ascii: "\""))
+            return true
         }
-        if let ascii, let result = ascii { return result }
+        if wasASCII == true { return }
+        bytes.removeSubrange(start...)
+        bytes.append(contentsOf: scalarwiseString(text).utf8)
+    }
+
+    /// `string(_:)` scalar by scalar, for text that is not ASCII.
+    private static func scalarwiseString(_ text: String) -> String {
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -51,6 +75,23 @@ enum ScriptJSON {
             }
         }
         return result + "\""
+    }
+
+    /// Appends `number(value)` to `bytes`.
+    static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// A number that reads back as exactly the same Double (Swift prints the shortest such form).

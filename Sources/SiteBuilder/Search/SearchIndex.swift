@@ -72,11 +72,12 @@ public enum SearchIndex {
         /// Every member but `entries`, as `ScriptJSON.object` writes them, split where the
         /// entries go.
         let head: [(String, String)]
-        let entries: [String]
+        /// Each entry's line, as `ScriptJSON.array` would write it, in bytes.
+        let entries: [[UInt8]]
         let tail: [(String, String)]
 
         var byteCount: Int {
-            (head + tail).reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 } + entries.reduce(16) { $0 + $1.utf8.count + 2 }
+            (head + tail).reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 } + entries.reduce(16) { $0 + $1.count + 2 }
         }
 
         /// What `ScriptJSON.object(head + [("entries", "[\n" + entries joined by ",\n" + "\n]")] + tail)` gives.
@@ -97,7 +98,7 @@ public enum SearchIndex {
             data.append(contentsOf: "[\n".utf8)
             for (index, entry) in entries.enumerated() {
                 if index > 0 { data.append(contentsOf: ",\n".utf8) }
-                data.append(contentsOf: entry.utf8)
+                data.append(contentsOf: entry)
             }
             data.append(contentsOf: "\n]".utf8)
             for (key, value) in tail {
@@ -169,21 +170,55 @@ public enum SearchIndex {
         for position in entries.indices { positionByID.keepingFirst(position, forKey: entries[position].id) }
         let firstPositions = positionByID
         let frozenWordID = wordID, frozenPhrases = phrasesByEntry, indexEntries = index.entries
-        let ids: @Sendable ([String]) -> String = { tokens in ScriptJSON.array(tokens.compactMap { frozenWordID[$0].map(ScriptJSON.number) }) }
-        let entryLines = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> String? in
+        // Each line written straight into its bytes, as `ScriptJSON.array` of the values would
+        // read: a string per value and per word made this the index's largest part.
+        let entryLines = Parallel.map(Array(indexEntries.indices), minimumBatch: 256) { (position: Int) -> [UInt8]? in
             let info = indexEntries[position]
             guard let kbPosition = firstPositions[info.id] else { return nil }
             let entry = entries[kbPosition]
             let words = entryWords[kbPosition]
             let status = info.status.flatMap(StatusCode.init)?.description ?? ""
-            return ScriptJSON.array([
-                ScriptJSON.string(entry.id), ScriptJSON.number(categoryPosition[entry.category] ?? 0),
-                ScriptJSON.string(entry.title), ScriptJSON.string(entry.summary),
-                ScriptJSON.number(info.reply), ScriptJSON.string(status),
-                ScriptJSON.number(permanenceCode(entry.permanence)), ScriptJSON.number(reasonPosition[info.reason] ?? 0),
-                info.generic ? "1" : "0", ScriptJSON.array(frozenPhrases[position]),
-                ids(words.title), ids(words.summary),
-            ])
+            var line: [UInt8] = [UInt8(ascii: "[")]
+            line.reserveCapacity(entry.title.utf8.count + entry.summary.utf8.count + 256)
+            let comma = UInt8(ascii: ",")
+            ScriptJSON.appendString(entry.id, to: &line)
+            line.append(comma)
+            ScriptJSON.appendNumber(categoryPosition[entry.category] ?? 0, to: &line)
+            line.append(comma)
+            ScriptJSON.appendString(entry.title, to: &line)
+            line.append(comma)
+            ScriptJSON.appendString(entry.summary, to: &line)
+            line.append(comma)
+            ScriptJSON.appendNumber(info.reply, to: &line)
+            line.append(comma)
+            ScriptJSON.appendString(status, to: &line)
+            line.append(comma)
+            ScriptJSON.appendNumber(permanenceCode(entry.permanence), to: &line)
+            line.append(comma)
+            ScriptJSON.appendNumber(reasonPosition[info.reason] ?? 0, to: &line)
+            line.append(comma)
+            line.append(info.generic ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            line.append(comma)
+            line.append(UInt8(ascii: "["))
+            for (index, phrase) in frozenPhrases[position].enumerated() {
+                if index > 0 { line.append(comma) }
+                line.append(contentsOf: phrase.utf8)
+            }
+            line.append(UInt8(ascii: "]"))
+            for tokens in [words.title, words.summary] {
+                line.append(comma)
+                line.append(UInt8(ascii: "["))
+                var first = true
+                for token in tokens {
+                    guard let id = frozenWordID[token] else { continue }
+                    if !first { line.append(comma) }
+                    first = false
+                    ScriptJSON.appendNumber(id, to: &line)
+                }
+                line.append(UInt8(ascii: "]"))
+            }
+            line.append(UInt8(ascii: "]"))
+            return line
         }.compactMap { $0 }
 
         let cues = index.cues.map { cue in
