@@ -64,16 +64,22 @@ enum PlainHeadingScan {
     }
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, upToLevel maxLevel: Int) -> [Heading]? {
-        // Control characters anywhere (a line feed aside) end the scan before it starts.
-        for byte in bytes where byte < 0x20 && byte != 0x0A { return nil }
         var headings: [Heading] = []
         // The open fence's character and length, if any.
         var fence: (byte: UInt8, count: Int)?
         var lineNumber = 0
         var start = 0
         while start <= bytes.count {
+            // The line's end; a control character other than the line feed ends the scan.
             var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte < 0x20 {
+                    if byte == 0x0A { break }
+                    return nil
+                }
+                end += 1
+            }
             lineNumber += 1
             defer { start = end + 1 }
 
