@@ -52,4 +52,29 @@ import Testing
         let expected = try samples.map { try JSONDecoder().decode(String.self, from: Data($0.utf8)) }
         #expect(fromJS == expected)
     }
+
+    /// The byte writers the search index builds its lines with give what `string` and
+    /// `number` give, after whatever the buffer already holds (a string that turns out not to
+    /// be ASCII part-way takes back what it wrote).
+    @Test func appendingWritesWhatTheStringFormsGive() throws {
+        var random = SeededRandom(seed: 1130)
+        for _ in 0..<5_000 {
+            let prefix = Self.randomString(&random)
+            let text = Self.randomString(&random)
+            var bytes = Array(prefix.utf8)
+            ScriptJSON.appendString(text, to: &bytes)
+            #expect(bytes == Array((prefix + ScriptJSON.string(text)).utf8), "\(text.debugDescription)")
+            // Checked on its own too, since `string` is written by `appendString`.
+            #expect(bytes.starts(with: prefix.utf8))
+            let appended = Data(bytes.dropFirst(prefix.utf8.count))
+            #expect(try JSONDecoder().decode(String.self, from: appended) == text, "\(text.debugDescription)")
+        }
+        var numbers = [0, 1, 9, 10, 99, 100, -1, -10, 1_234_567, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        for _ in 0..<2_000 { numbers.append(Int(truncatingIfNeeded: random.next()) >> random.below(63)) }
+        for number in numbers {
+            var bytes = Array("[1,".utf8)
+            ScriptJSON.appendNumber(number, to: &bytes)
+            #expect(bytes == Array(("[1," + ScriptJSON.number(number)).utf8), "\(number)")
+        }
+    }
 }
