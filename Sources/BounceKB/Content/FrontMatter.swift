@@ -5,8 +5,8 @@ import Yams
 ///
 /// Content files only need text, lists and maps, so the YAML tree is reduced to these
 /// before any field is read; every value keeps its file line and column for diagnostics.
-struct YAMLValue {
-    indirect enum Kind {
+struct YAMLValue: Equatable {
+    indirect enum Kind: Equatable {
         /// `plain` is false for quoted and block (`|`, `>`) scalars.
         case scalar(String, plain: Bool)
         case sequence([YAMLValue])
@@ -35,7 +35,7 @@ struct YAMLValue {
 }
 
 /// A `key: value` pair of a YAML mapping.
-struct YAMLPair {
+struct YAMLPair: Equatable {
     var key: String
     var keyLocation: SourceLocation
     var value: YAMLValue
@@ -114,6 +114,16 @@ enum YAMLReader {
         if let problem = YAMLSafetyScan.firstProblem(in: yaml, maximumDepth: maximumDepth) {
             return (nil, [problem.diagnostic(file: file, lineOffset: firstLine - 1)])
         }
+        switch YAMLEventReader.read(yaml, lineOffset: firstLine - 1) {
+        case .value(let value): return (value, [])
+        case .empty: return (nil, [])
+        case .unsure: return readThroughYams(yaml, firstLine: firstLine, file: file)
+        }
+    }
+
+    /// `read(_:firstLine:file:)` through Yams' parser and nodes, after the size and safety
+    /// checks: for front matter the event reader is unsure of, and every diagnostic.
+    static func readThroughYams(_ yaml: String, firstLine: Int, file: String) -> (YAMLValue?, [Diagnostic]) {
         do {
             // Every plain scalar stays text (`.basic` resolves nothing): field readers decide
             // what a value means, so `title: yes` is a title and `reply: 0550` is not octal.
