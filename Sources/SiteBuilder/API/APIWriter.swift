@@ -63,7 +63,7 @@ public enum APIWriter {
     /// The files whose size does not grow with every entry's text: `codes.json` and the schemas.
     static func fixedFiles(for kb: KnowledgeBase, generator: String) throws -> [(path: String, contents: Data)] {
         let contents = [
-            try codesJSON(for: kb, generator: generator),
+            codesJSON(for: kb, generator: generator),
             try encode(APISchemas.entries), try encode(APISchemas.entry), try encode(APISchemas.codes),
         ]
         return zip(fixedPaths, contents).map { ($0, $1) }
@@ -117,74 +117,104 @@ public enum APIWriter {
         output.append(contentsOf: indented)
     }
 
-    /// `codes.json`: `CodesDocument` as `JSONEncoder` writes it, except that the entry id lists,
-    /// which grow with the knowledge base, are written directly. `JSONEncoder` writes the
-    /// document with a placeholder in each list, and each placeholder is replaced by its ids.
-    static func codesJSON(for kb: KnowledgeBase, generator: String) throws -> Data {
-        let document = CodesDocument(knowledgeBase: kb, generator: generator)
-        return try splicedCodesJSON(document) ?? encode(document)
+    /// `codes.json`: `CodesDocument` as `encode(_:)` writes it, written directly
+    /// (`codesDocumentJSON`): through `JSONEncoder` it was the largest fixed cost of a build.
+    static func codesJSON(for kb: KnowledgeBase, generator: String) -> Data {
+        var bytes = codesDocumentJSON(CodesDocument(knowledgeBase: kb, generator: generator))
+        bytes.append(0x0A)
+        return Data(bytes)
     }
 
-    /// `codesJSON`'s fast path: nil when the encoded placeholders are not laid out as expected.
-    static func splicedCodesJSON(_ original: CodesDocument) throws -> Data? {
-        var document = original
-        var lists: [[String]] = []
-        func placeholder(_ ids: inout [String]) {
-            lists.append(ids)
-            ids = ["\u{1}\(lists.count - 1)"]
-        }
-        for index in document.replyCodes.indices { placeholder(&document.replyCodes[index].entries) }
-        for index in document.enhancedCodes.indices {
-            placeholder(&document.enhancedCodes[index].entries)
-            for variant in document.enhancedCodes[index].variants.indices { placeholder(&document.enhancedCodes[index].variants[variant].entries) }
-        }
-        for index in document.unregisteredStatuses.indices { placeholder(&document.unregisteredStatuses[index].entries) }
-        let encoded = [UInt8](try encode(document))
-
-        // A placeholder is the only element of its list: `[`, LF, indent, "\u0001N", LF, indent, `]`.
-        let open = Array("\"\\u0001".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(encoded.count + lists.reduce(0) { $0 + $1.count * 24 })
-        var position = 0
-        var replaced = 0
-        var isReplaced = [Bool](repeating: false, count: lists.count)
-        while let found = firstIndex(of: open, in: encoded, from: position) {
-            var digitsEnd = found + open.count
-            var number = 0
-            while digitsEnd < encoded.count, encoded[digitsEnd] >= UInt8(ascii: "0"), encoded[digitsEnd] <= UInt8(ascii: "9") {
-                number = number * 10 + Int(encoded[digitsEnd] - UInt8(ascii: "0"))
-                digitsEnd += 1
+    /// `document` as `JSONEncoder` writes it with the API's format, without the final line
+    /// feed: every member written in the order sorted keys put it in.
+    static func codesDocumentJSON(_ document: CodesDocument) -> [UInt8] {
+        var json = PrettyJSON(capacity: 1 << 20)
+        func permanence(_ value: Permanence?) { json.optionalString(value?.rawValue) }
+        func variants(_ records: [CodesDocument.VariantRecord]) {
+            json.beginArray()
+            for record in records {
+                json.element()
+                json.beginObject()
+                json.key("class_meaning"); json.optionalString(record.classMeaning)
+                json.key("code"); json.string(record.code)
+                json.key("entries"); json.strings(record.entries)
+                json.key("implied_reason"); json.optionalString(record.impliedReason)
+                json.key("permanence"); permanence(record.permanence)
+                json.key("subject_meaning"); json.optionalString(record.subjectMeaning)
+                json.endObject()
             }
-            // Sorted keys put the lists in another order than they were numbered in (enhanced
-            // codes before reply codes); each number must still come exactly once.
-            guard number < lists.count, !isReplaced[number], digitsEnd < encoded.count, encoded[digitsEnd] == UInt8(ascii: "\"") else {
-                return nil
-            }
-            var lineStart = found
-            while lineStart > 0 && encoded[lineStart - 1] == UInt8(ascii: " ") { lineStart -= 1 }
-            let indent = Array(encoded[lineStart..<found])
-            let ids = lists[number]
-            if ids.isEmpty {
-                output.append(contentsOf: encoded[position..<lineStart])
-            } else {
-                output.append(contentsOf: encoded[position..<found])
-                for (offset, id) in ids.enumerated() {
-                    if offset > 0 {
-                        output.append(contentsOf: [UInt8(ascii: ","), 0x0A])
-                        output.append(contentsOf: indent)
-                    }
-                    var json = PrettyJSON(capacity: id.utf8.count + 2)
-                    json.string(id)
-                    output.append(contentsOf: json.bytes)
-                }
-            }
-            position = digitsEnd + 1
-            isReplaced[number] = true
-            replaced += 1
+            json.endArray()
         }
-        guard replaced == lists.count else { return nil }
-        output.append(contentsOf: encoded[position...])
-        return Data(output)
+        json.beginObject()
+        json.key("classes")
+        json.beginArray()
+        for record in document.classes {
+            json.element()
+            json.beginObject()
+            json.key("digit"); json.integer(record.digit)
+            json.key("meaning"); json.string(record.meaning)
+            json.key("permanence"); permanence(record.permanence)
+            json.key("title"); json.string(record.title)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("enhanced_codes")
+        json.beginArray()
+        for record in document.enhancedCodes {
+            json.element()
+            json.beginObject()
+            json.key("absolute_url"); json.optionalString(record.absoluteURL)
+            json.key("deprecated"); json.boolean(record.deprecated)
+            json.key("detail"); json.integer(record.detail)
+            json.key("entries"); json.strings(record.entries)
+            json.key("explanation"); json.string(record.explanation)
+            json.key("implied_reason"); json.optionalString(record.impliedReason)
+            json.key("pattern"); json.string(record.pattern)
+            json.key("reference"); json.string(record.reference)
+            json.key("replaced_by"); json.optionalString(record.replacedBy)
+            json.key("subject"); json.integer(record.subject)
+            json.key("subject_meaning"); json.optionalString(record.subjectMeaning)
+            json.key("subject_title"); json.optionalString(record.subjectTitle)
+            json.key("title"); json.string(record.title)
+            json.key("url"); json.string(record.url)
+            json.key("variants"); variants(record.variants)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("generator"); json.string(document.generator)
+        json.key("reply_codes")
+        json.beginArray()
+        for record in document.replyCodes {
+            json.element()
+            json.beginObject()
+            json.key("absolute_url"); json.optionalString(record.absoluteURL)
+            json.key("class_meaning"); json.optionalString(record.classMeaning)
+            json.key("code"); json.integer(record.code)
+            json.key("entries"); json.strings(record.entries)
+            json.key("explanation"); json.string(record.explanation)
+            json.key("implied_reason"); json.optionalString(record.impliedReason)
+            json.key("permanence"); permanence(record.permanence)
+            json.key("rfcs"); json.strings(record.rfcs)
+            json.key("title"); json.string(record.title)
+            json.key("url"); json.string(record.url)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("schema_version"); json.string(document.schemaVersion)
+        json.key("subjects")
+        json.beginArray()
+        for record in document.subjects {
+            json.element()
+            json.beginObject()
+            json.key("digit"); json.integer(record.digit)
+            json.key("meaning"); json.string(record.meaning)
+            json.key("title"); json.string(record.title)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("unregistered_statuses"); variants(document.unregisteredStatuses)
+        json.endObject()
+        return json.bytes
     }
 
     private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {

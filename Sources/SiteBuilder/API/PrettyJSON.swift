@@ -78,6 +78,10 @@ struct PrettyJSON {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    mutating func boolean(_ value: Bool) {
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func strings(_ values: [String]) {
         beginArray()
         for value in values {
