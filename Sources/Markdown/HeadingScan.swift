@@ -24,7 +24,8 @@ extension MarkdownDocument {
 ///   more than three spaces: a heading, fence or HTML block inside a list item or quote;
 /// - an indented fence, or a line starting with `<` (an HTML block);
 /// - a line of only `=` or of `-` (with spaces and markers): a setext heading underline;
-/// - a tab, carriage return or other control character (tabs change indentation);
+/// - a tab, carriage return or other control character (tabs change indentation), or a byte
+///   order mark at the start (cmark drops it);
 /// - heading text with a `#` or anything inline parsing would change (`\`, `` ` ``, `*`,
 ///   `_`, `[`, `]`, `<`, `&`): such a heading's text is what cmark makes of it.
 ///
@@ -64,6 +65,9 @@ enum PlainHeadingScan {
     }
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, upToLevel maxLevel: Int) -> [Heading]? {
+        // cmark drops a byte order mark at the start of a document, which moves what follows
+        // to column 1; the scan leaves such documents to it.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return nil }
         var headings: [Heading] = []
         // The open fence's character and length, if any.
         var fence: (byte: UInt8, count: Int)?

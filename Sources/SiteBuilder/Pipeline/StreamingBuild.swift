@@ -32,21 +32,26 @@ extension SiteBuilder {
     /// that fails before every entry is rendered runs it on all of them, so that it reports
     /// every warning `bouncekb check` reports.
     func renderAndWrite(_ loaded: inout Loaded, diagnostics: inout [Diagnostic], leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
-        var sectionLint = loaded.content.sectionLint
+        let sectionLint = loaded.content.sectionLint
         loaded.content.sectionLint = nil
         do throws(BuildFailure) {
-            return try renderAndWrite(&loaded, sectionLint: &sectionLint, diagnostics: &diagnostics, leftovers: leftovers)
+            return try renderAndWrite(&loaded, sectionLint: sectionLint, diagnostics: &diagnostics, leftovers: leftovers)
         } catch {
             guard let sectionLint else { throw error }
+            // A failure may come before the entries' warnings were added, or carry diagnostics
+            // gathered before they were (the index's, made on its own thread): those missing
+            // are added, the others not twice.
             var failure = error
-            failure.diagnostics = (failure.diagnostics + sectionLint.allWarnings(loaded.content.knowledgeBase)).sorted()
+            let reported = Set(failure.diagnostics)
+            let missing = sectionLint.allWarnings(loaded.content.knowledgeBase).filter { !reported.contains($0) }
+            failure.diagnostics = (failure.diagnostics + missing).sorted()
             throw failure
         }
     }
 
-    /// `renderAndWrite(_:diagnostics:leftovers:)`; `sectionLint` becomes nil once its warnings
-    /// are all in `diagnostics`.
-    private func renderAndWrite(_ loaded: inout Loaded, sectionLint: inout SectionLint?, diagnostics: inout [Diagnostic],
+    /// `renderAndWrite(_:diagnostics:leftovers:)`, checking each entry's sections with
+    /// `sectionLint` as it renders them.
+    private func renderAndWrite(_ loaded: inout Loaded, sectionLint: SectionLint?, diagnostics: inout [Diagnostic],
                                 leftovers: DeferredRelease) throws(BuildFailure) -> SiteBuildSummary {
         let kb = loaded.content.knowledgeBase
         let services = services
@@ -139,7 +144,6 @@ extension SiteBuilder {
             bytes += entries.bytes
             fileCount += entries.files
             diagnostics += entries.sectionWarnings
-            sectionLint = nil
             if indexTask == nil {
                 // Hand what the entry pages freed back to the system first: glibc keeps each
                 // render thread's freed memory in that thread's arena, where the index thread

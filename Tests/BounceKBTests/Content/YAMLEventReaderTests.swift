@@ -85,6 +85,11 @@ import Testing
         #expect(Self.check("key: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)) == .unsure)
         #expect(Self.check("key: [" + Array(repeating: "1", count: YAMLReader.maximumNodes).joined(separator: ",") + "]") == .unsure)
         #expect(Self.check("key: [" + Array(repeating: "1", count: 100).joined(separator: ",") + "]") == .value)
+        // Many keys (compared through a set past sixteen), and a key repeated among them.
+        let keys = (0..<40).map { "key\($0): value \($0)" }
+        #expect(Self.check(keys.joined(separator: "\n")) == .value)
+        #expect(Self.check((keys + ["key30: again"]).joined(separator: "\n")) == .unsure)
+        #expect(Self.check((keys[0..<5] + ["key3: again"] + keys[5...]).joined(separator: "\n")) == .unsure)
     }
 
     /// Every front matter of the repository and of the test fixtures: clean ones are all read

@@ -215,6 +215,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
+    @Test func aBuildThatFailsAfterTheEntriesReportsTheWarningsOfCheckOnce() throws {
+        let parent = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
+        let output = parent.appendingPathComponent("public")
+        // Taken away once every page is written, when only the index's files are left: the
+        // failure then carries the entries' warnings already, and must not get them twice.
+        let builder = SiteBuilder(options: Self.options(content: content, output: output, root: parent)) { event in
+            guard event == .stepStarted(.index) else { return }
+            for leftover in (try? AtomicSiteWriterTests.leftovers(in: parent)) ?? [] {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(leftover))
+            }
+        }
+        do {
+            try builder.build()
+            Issue.record("the build should fail")
+        } catch {
+            #expect(error.step == .write)
+            #expect(error.diagnostics == checked)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test func brokenTemplatesFailTheLoadStepWithPositions() throws {
         let parent = try Fixtures.temporaryFolder()
         let templates = try TemplateSetTests.copyOfTemplates()
