@@ -8,9 +8,12 @@ extension SiteBuilder {
     static let entryBatch = 512
     /// Up to this many entries the index is made at the same time as the entry pages (using both
     /// cores to the end); above it, after them, so that the index's memory and what the render
-    /// threads' arenas hold are never held together: at 100,000 entries overlapping them took
-    /// the peak from 0.84 to 0.98 GB, for no gain in time.
-    static let overlappedIndexLimit = 25_000
+    /// threads' arenas hold are never held together. Measured at 100,000 entries: 825-866 MiB
+    /// at the peak when overlapped, 774-784 MiB after (a 1 GiB budget); until the entries'
+    /// plain text stopped being held from loading to rendering, overlapping went to 0.98 GB.
+    static let overlappedIndexLimit = 100_000
+    /// Above this many entry files a build gets two malloc arenas (`limitAllocatorArenas`).
+    static let fewArenasAbove = 25_000
 
     /// The render, index, JSON API and write steps of `build()`, interleaved so that memory stays
     /// flat however large the site: pages are written to the temporary folder as soon as they
@@ -220,7 +223,7 @@ extension SiteBuilder {
 
     /// Caps the C library's malloc arenas (glibc's `mallopt(M_ARENA_MAX, n)`, looked up at run
     /// time like `malloc_trim`), unless `MALLOC_ARENA_MAX` in `environment` already says how
-    /// many: two when `contentDirectory` holds more than `overlappedIndexLimit` entry files (or
+    /// many: two when `contentDirectory` holds more than `fewArenasAbove` entry files (or
     /// is not given), four otherwise. glibc otherwise gives each thread an arena of its own,
     /// and memory freed in one is not reused by the others: at 100,000 entries two arenas keep
     /// the peak under 1 GiB (three or four go over it). With two, though, the render threads,
@@ -233,7 +236,7 @@ extension SiteBuilder {
     public static func limitAllocatorArenas(environment: [String: String], contentDirectory: URL? = nil) {
         #if canImport(Glibc)
         guard environment["MALLOC_ARENA_MAX"] == nil else { return }
-        let isLarge = contentDirectory.map { entryFileCount(in: $0, upTo: overlappedIndexLimit + 1) > overlappedIndexLimit } ?? true
+        let isLarge = contentDirectory.map { entryFileCount(in: $0, upTo: fewArenasAbove + 1) > fewArenasAbove } ?? true
         typealias Option = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(nil, "mallopt") else { return }
         let arenaMaximum: Int32 = -8  // M_ARENA_MAX in <malloc.h>
