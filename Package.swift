@@ -47,8 +47,10 @@ let package = Package(
             name: "bounce",
             dependencies: ["BounceKB", "Markdown", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "BounceKBTests", dependencies: ["BounceKB"], resources: [.copy("Fixtures")]),
+        // FuzzKit for its seeded generator, in the tests that hold a fast path to the slow one
+        // on generated input.
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "FuzzKit"]),
+        .testTarget(name: "BounceKBTests", dependencies: ["BounceKB", "FuzzKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "BounceKB"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CommandTests", dependencies: ["BounceKB"]),
         .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "SiteBuilder", "BounceKB"]),

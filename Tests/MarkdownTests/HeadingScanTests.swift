@@ -1,4 +1,5 @@
 import Foundation
+import FuzzKit
 import Testing
 @testable import Markdown
 
@@ -22,24 +23,12 @@ import Testing
         "## Heading\u{0B}with a vertical tab", "\u{FEFF}## After a byte order mark", "\u{FEFF}```", "\u{FEFF}",
     ]
 
-    /// A reproducible generator (SplitMix64), so a failure names a document that can be rebuilt.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func cmarkHeadings(_ source: String, upToLevel level: Int) -> [Heading] {
         MarkdownDocument(source).headings.filter { $0.level <= level }
     }
 
     @Test func agreesWithCmarkOnGeneratedDocuments() {
-        var random = SplitMix(state: 20_261_130)
+        var random = SeededRandom(seed: 20_261_130)
         var answered = 0
         var answeredWithHeadings = 0
         let count = 30_000

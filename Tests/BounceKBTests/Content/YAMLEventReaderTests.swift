@@ -1,4 +1,5 @@
 import Foundation
+import FuzzKit
 import Testing
 @testable import BounceKB
 
@@ -22,18 +23,6 @@ import Testing
         "key: {unclosed: flow", "escape: \"\\q\"", "nul: \"\\0\"", "long: " + String(repeating: "word ", count: 200),
         "%YAML 1.2", "!tag key: v", "key: !custom value", "key: \"line\\nbreak\"", "'': empty key", "? : empty",
     ]
-
-    /// A reproducible generator (SplitMix64).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     enum Answer { case value, empty, unsure }
 
@@ -66,7 +55,7 @@ import Testing
     }
 
     @Test func agreesWithYamsOnGeneratedFrontMatter() {
-        var random = SplitMix(state: 1_130_2026)
+        var random = SeededRandom(seed: 1_130_2026)
         var answers: [Answer: Int] = [:]
         let count = 20_000
         for _ in 0..<count {

@@ -192,15 +192,16 @@ import Testing
         }
     }
 
-    @Test func aBuildThatFailsWhileWritingEntriesReportsTheWarningsOfCheck() throws {
+    /// Builds the content of `contentWithSectionWarnings` with the temporary folder taken away
+    /// at the first event `breaks` accepts: the build fails in the write step, and must report
+    /// exactly the warnings of `bouncekb check`.
+    func expectWriteFailureWithTheWarningsOfCheck(breakingAt breaks: @escaping @Sendable (SiteBuildEvent) -> Bool) throws {
         let parent = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: parent) }
         let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
         let output = parent.appendingPathComponent("public")
-        // The temporary folder is taken away just before the pages are written: every entry's
-        // page then fails to write, before the section lint has seen any entry.
         let builder = SiteBuilder(options: Self.options(content: content, output: output, root: parent)) { event in
-            guard case .pagesPlanned = event else { return }
+            guard breaks(event) else { return }
             for leftover in (try? AtomicSiteWriterTests.leftovers(in: parent)) ?? [] {
                 try? FileManager.default.removeItem(at: parent.appendingPathComponent(leftover))
             }
@@ -215,27 +216,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
+    @Test func aBuildThatFailsWhileWritingEntriesReportsTheWarningsOfCheck() throws {
+        // Just before the pages are written: every entry's page fails to write, before the
+        // section lint has seen any entry.
+        try expectWriteFailureWithTheWarningsOfCheck { event in
+            if case .pagesPlanned = event { return true }
+            return false
+        }
+    }
+
     @Test func aBuildThatFailsAfterTheEntriesReportsTheWarningsOfCheckOnce() throws {
-        let parent = try Fixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: parent) }
-        let (content, checked) = try Self.contentWithSectionWarnings(in: parent)
-        let output = parent.appendingPathComponent("public")
-        // Taken away once every page is written, when only the index's files are left: the
-        // failure then carries the entries' warnings already, and must not get them twice.
-        let builder = SiteBuilder(options: Self.options(content: content, output: output, root: parent)) { event in
-            guard event == .stepStarted(.index) else { return }
-            for leftover in (try? AtomicSiteWriterTests.leftovers(in: parent)) ?? [] {
-                try? FileManager.default.removeItem(at: parent.appendingPathComponent(leftover))
-            }
-        }
-        do {
-            try builder.build()
-            Issue.record("the build should fail")
-        } catch {
-            #expect(error.step == .write)
-            #expect(error.diagnostics == checked)
-        }
-        #expect(!FileManager.default.fileExists(atPath: output.path))
+        // Once every page is written, when only the index's files are left: the failure then
+        // carries the entries' warnings already, and must not get them twice.
+        try expectWriteFailureWithTheWarningsOfCheck { $0 == .stepStarted(.index) }
     }
 
     @Test func brokenTemplatesFailTheLoadStepWithPositions() throws {
