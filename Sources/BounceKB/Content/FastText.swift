@@ -77,19 +77,47 @@ enum FastText {
     /// halves are whitespace) and the whitespace characters are tab to CR and space; text with
     /// other characters takes the character-by-character path, which is some 50 times slower.
     static func wordCount(_ text: String) -> Int {
-        let fast: Int?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            var count = 0
-            var inWord = false
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                let isSpace = isASCIIWhitespace(byte)
-                if !isSpace && !inWord { count += 1 }
-                inWord = !isSpace
-            }
-            return count
-        }
+        let fast: Int?? = text.utf8.withContiguousStorageIfAvailable(asciiWordCount)
         if let fast, let result = fast { return result }
         return text.split(whereSeparator: { $0.isWhitespace }).count
+    }
+
+    /// `wordCount` of ASCII bytes, eight at a time (every build counts the words of every
+    /// section); nil when a byte is not ASCII.
+    static func asciiWordCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var count = 0
+        var previousIsSpace = true
+        var index = 0
+        if let base = bytes.baseAddress {
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if word & high != 0 { return nil }
+                // With every byte below 0x80 no sum below carries into the next byte, so each
+                // test is exact per byte: its answer is that byte's high bit.
+                let notSpace = word ^ 0x2020_2020_2020_2020
+                let isSpace = ~(((notSpace & low) &+ low) | notSpace) & high
+                let atLeastTab = (word &+ 0x7777_7777_7777_7777) & high
+                let atMostCarriageReturn = ~(word &+ 0x7272_7272_7272_7272) & high
+                let whitespace = isSpace | (atLeastTab & atMostCarriageReturn)
+                // Each byte's flag moved onto the byte after it; the first byte gets the last
+                // one of the previous word.
+                let afterSpace = (whitespace << 8) | (previousIsSpace ? 0x80 : 0)
+                count += (~whitespace & high & afterSpace).nonzeroBitCount
+                previousIsSpace = whitespace >> 63 != 0
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            let isSpace = isASCIIWhitespace(byte)
+            if !isSpace && previousIsSpace { count += 1 }
+            previousIsSpace = isSpace
+            index += 1
+        }
+        return count
     }
 
     /// `text` split at LF into lines, keeping empty ones: the same as

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzKit
 import Testing
 @testable import BounceKB
 
@@ -13,6 +14,28 @@ import Testing
         "no\u{A0}break\u{85}next\u{2028}line", "😀 {domain} 🇫🇷", "ÀÉÎ õ ß", "x\u{0}y", "{ip}{ip}{ip}", "{{email}}",
         "550 5.7.1 <user@example.com>: Recipient address rejected", "Ünïcode\r\n{host}\r\n",
     ]
+
+    @Test func wordCountMatchesSplittingAtWhitespace() {
+        // Every ASCII byte at every offset of a text longer than two words (the byte-wise path
+        // reads eight at a time), runs of whitespace across the eight-byte boundaries, and the
+        // awkward texts, which take the character-wise path when they are not ASCII.
+        var texts = Self.awkward
+        for byte in UInt8(0)..<0x80 {
+            for offset in 0..<20 {
+                var bytes = Array("one two three four five six".utf8)
+                bytes.insert(byte, at: offset)
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        var random = SeededRandom(seed: 1130)
+        let pieces = ["word", " ", "  ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "x", "\u{1F}", "é", "a.b", "\u{7F}"]
+        for _ in 0..<3_000 {
+            texts.append((0..<random.below(40)).map { _ in random.pick(pieces) }.joined())
+        }
+        for text in texts {
+            #expect(FastText.wordCount(text) == text.split(whereSeparator: { $0.isWhitespace }).count, "\(text.debugDescription)")
+        }
+    }
 
     @Test func linesMatchSplittingAtLineFeeds() {
         // Its callers hand it text whose CRs `SourceText` has already turned into LFs.
