@@ -92,7 +92,8 @@ enum FastText {
             let high: UInt64 = 0x8080_8080_8080_8080
             let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
             while index + 8 <= bytes.count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                // Byte 0 in the low bits whatever the machine's byte order, as the shifts below assume.
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
                 if word & high != 0 { return nil }
                 // With every byte below 0x80 no sum below carries into the next byte, so each
                 // test is exact per byte: its answer is that byte's high bit.

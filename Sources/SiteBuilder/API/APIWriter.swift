@@ -128,7 +128,8 @@ public enum APIWriter {
     /// `document` as `JSONEncoder` writes it with the API's format, without the final line
     /// feed: every member written in the order sorted keys put it in.
     static func codesDocumentJSON(_ document: CodesDocument) -> [UInt8] {
-        var json = PrettyJSON(capacity: 1 << 20)
+        // The registry's document is some 250 KB.
+        var json = PrettyJSON(capacity: 1 << 18)
         func permanence(_ value: Permanence?) { json.optionalString(value?.rawValue) }
         func variants(_ records: [CodesDocument.VariantRecord]) {
             json.beginArray()
@@ -217,9 +218,9 @@ public enum APIWriter {
         return json.bytes
     }
 
-    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
+    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
         guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
-        var index = start
+        var index = 0
         while index + pattern.count <= bytes.count {
             if bytes[index] == first && bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
             index += 1

@@ -3,8 +3,9 @@ import Foundation
 import Markdown
 
 /// JSON text byte for byte as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys,
-/// .withoutEscapingSlashes]`, for the API's hot path: one record per entry, twice each (in
-/// `entries.json` and in `entries/<id>.json`), where `JSONEncoder` spent most of the JSON API step.
+/// .withoutEscapingSlashes]`, for the API's hot paths: one record per entry, twice each (in
+/// `entries.json` and in `entries/<id>.json`), where `JSONEncoder` spent most of the JSON API
+/// step, and `codes.json`, the largest fixed cost of a build.
 ///
 /// The format it reproduces: two-space indentation, `"key" : value`, members in byte order of
 /// their keys (the caller writes them in that order), an empty array or object as `[`, a blank

@@ -8,7 +8,7 @@ extension SiteBuilder {
     static let entryBatch = 512
     /// Up to this many entries the index is made at the same time as the entry pages (using both
     /// cores to the end); above it, after them, so that the index's memory and what the render
-    /// threads' arenas hold are never held together. Measured at 100,000 entries: 825-866 MiB
+    /// threads' arenas hold are never held together. Measured at 100,000 entries: 825-896 MiB
     /// at the peak when overlapped, 774-784 MiB after (a 1 GiB budget); until the entries'
     /// plain text stopped being held from loading to rendering, overlapping went to 0.98 GB.
     static let overlappedIndexLimit = 100_000

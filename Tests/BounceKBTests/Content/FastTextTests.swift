@@ -20,9 +20,10 @@ import Testing
         // reads eight at a time), runs of whitespace across the eight-byte boundaries, and the
         // awkward texts, which take the character-wise path when they are not ASCII.
         var texts = Self.awkward
+        let sentence = Array("one two three four five six".utf8)
         for byte in UInt8(0)..<0x80 {
-            for offset in 0..<20 {
-                var bytes = Array("one two three four five six".utf8)
+            for offset in 0...sentence.count {
+                var bytes = sentence
                 bytes.insert(byte, at: offset)
                 texts.append(String(decoding: bytes, as: UTF8.self))
             }

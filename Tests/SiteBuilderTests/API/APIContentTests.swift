@@ -64,6 +64,23 @@ import Testing
             let firstDifference = Array(zip(written, encoded)).firstIndex { $0 != $1 } ?? min(written.count, encoded.count)
             #expect(written == encoded, "first difference at byte \(firstDifference)")
         }
+        // What the registry never holds: strings to escape, missing values, empty lists.
+        var document = CodesDocument(knowledgeBase: APISample.knowledgeBase(), generator: "gen \"quoted\" \\ /slash\u{0}\u{1F}\u{7F}")
+        let awkward = "line\nbreak\ttab\r\n\u{8}\u{C} é \u{2028} 📬 e\u{301}"
+        document.classes[0].title = awkward
+        document.subjects = []
+        document.replyCodes[0].rfcs = []
+        document.replyCodes[0].classMeaning = nil
+        document.replyCodes[0].entries = ["a", awkward]
+        document.enhancedCodes[0].variants[0].permanence = nil
+        document.enhancedCodes[0].variants = [document.enhancedCodes[0].variants[0]]
+        document.enhancedCodes[1].variants = []
+        document.enhancedCodes[0].deprecated = true
+        document.enhancedCodes[0].replacedBy = awkward
+        document.unregisteredStatuses = []
+        var written = APIWriter.codesDocumentJSON(document)
+        written.append(0x0A)
+        #expect(Data(written) == (try APIWriter.encode(document)))
     }
 
     @Test func realContentValidatesAgainstTheSchemas() throws {
