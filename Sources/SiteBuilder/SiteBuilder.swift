@@ -193,7 +193,7 @@ public struct SiteBuilder: Sendable {
             diagnostics += loaded.content.diagnostics
             // A build that stops here still reports every warning `bouncekb check` reports.
             let withSectionLint = { (diagnostics: [Diagnostic]) in
-                (diagnostics + (loaded.content.sectionLint?.allWarnings(loaded.content.knowledgeBase) ?? [])).sorted()
+                loaded.content.sectionLint?.completing(diagnostics, for: loaded.content.knowledgeBase) ?? diagnostics.sorted()
             }
             if diagnostics.hasErrors {
                 throw BuildFailure(step: .validate, message: "content has errors", diagnostics: withSectionLint(diagnostics))

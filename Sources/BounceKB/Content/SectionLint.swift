@@ -97,6 +97,14 @@ package struct SectionLint: Sendable {
         }.flatMap { $0 }
     }
 
+    /// `diagnostics` with every warning of `allWarnings(kb)` they lack, sorted: for a build that
+    /// stops before, or while, it renders the entries (a failure may already carry some of the
+    /// warnings, or none), so that it reports what `bouncekb check` reports, each once.
+    package func completing(_ diagnostics: [Diagnostic], for kb: KnowledgeBase) -> [Diagnostic] {
+        let reported = Set(diagnostics)
+        return (diagnostics + allWarnings(kb).filter { !reported.contains($0) }).sorted()
+    }
+
     /// What is wrong with `entry`'s sections, whose text is `text`. Empty sections are left to
     /// the validator.
     private static func findings(_ entry: Entry, text: Text) -> [(message: String, section: Section)] {

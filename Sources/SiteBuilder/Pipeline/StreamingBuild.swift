@@ -42,12 +42,9 @@ extension SiteBuilder {
         } catch {
             guard let sectionLint else { throw error }
             // A failure may come before the entries' warnings were added, or carry diagnostics
-            // gathered before they were (the index's, made on its own thread): those missing
-            // are added, the others not twice.
+            // gathered before they were (the index's, made on its own thread).
             var failure = error
-            let reported = Set(failure.diagnostics)
-            let missing = sectionLint.allWarnings(loaded.content.knowledgeBase).filter { !reported.contains($0) }
-            failure.diagnostics = (failure.diagnostics + missing).sorted()
+            failure.diagnostics = sectionLint.completing(failure.diagnostics, for: loaded.content.knowledgeBase)
             throw failure
         }
     }
