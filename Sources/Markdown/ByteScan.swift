@@ -19,6 +19,18 @@ package enum ByteScan {
         return found ?? text.utf8.contains(byte)
     }
 
+    /// Calls `body` with the offset of each `byte` in `bytes`, in order; memchr finds them a
+    /// word or a vector at a time.
+    package static func forEachOffset(of byte: UInt8, in bytes: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count, let found = memchr(base + start, Int32(byte), bytes.count - start) {
+            let offset = base.distance(to: UnsafeRawPointer(found))
+            body(offset)
+            start = offset + 1
+        }
+    }
+
     /// Whether all of `text` is ASCII, where every byte is a character of its own (a CR LF pair
     /// aside), so byte-wise and character-wise text operations agree.
     package static func isASCII(_ text: String) -> Bool {

@@ -129,14 +129,7 @@ enum FastText {
         // Line-feed offsets from a pointer scan; the string's own indices cost far more a byte.
         guard let breaks = utf8.withContiguousStorageIfAvailable({ bytes -> [Int] in
             var offsets: [Int] = []
-            guard let base = bytes.baseAddress else { return offsets }
-            // memchr finds each line feed a word or a vector at a time.
-            var offset = 0
-            while offset < bytes.count, let found = memchr(base + offset, 0x0A, bytes.count - offset) {
-                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                offsets.append(position)
-                offset = position + 1
-            }
+            ByteScan.forEachOffset(of: 0x0A, in: UnsafeRawBufferPointer(bytes)) { offsets.append($0) }
             return offsets
         }) else {
             return text.split(separator: "\n", omittingEmptySubsequences: false)

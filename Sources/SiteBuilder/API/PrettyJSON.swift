@@ -142,11 +142,9 @@ struct PrettyJSON {
         let pad = [UInt8](repeating: UInt8(ascii: " "), count: spaces)
         output.append(contentsOf: pad)
         json.withUnsafeBytes { source in
-            guard let base = source.baseAddress else { return }
             var start = 0
-            // memchr finds the line feeds; a byte-by-byte loop was most of this copy.
-            while start < source.count, let found = memchr(base + start, 0x0A, source.count - start) {
-                let index = base.distance(to: UnsafeRawPointer(found))
+            // Found a word or a vector at a time; a byte-by-byte loop was most of this copy.
+            ByteScan.forEachOffset(of: 0x0A, in: source) { index in
                 output.append(contentsOf: source[start...index])
                 start = index + 1
                 if start < source.count && source[start] != 0x0A { output.append(contentsOf: pad) }
