@@ -105,7 +105,6 @@ enum YAMLEventReader {
             case YAML_MAPPING_START_EVENT:
                 guard event.data.mapping_start.anchor == nil else { return nil }
                 var pairs: [YAMLPair] = []
-                // The keys so far, once there are too many to compare one by one.
                 var keys: Set<String> = []
                 while true {
                     guard advance() else { return nil }
@@ -113,12 +112,7 @@ enum YAMLEventReader {
                     guard type == YAML_SCALAR_EVENT, event.data.scalar.anchor == nil else { return nil }
                     let key = scalarText
                     // Whether two keys are duplicates is Yams' call (it compares nodes).
-                    if pairs.count < 16 {
-                        guard !pairs.contains(where: { $0.key == key }) else { return nil }
-                    } else {
-                        if keys.isEmpty { keys = Set(pairs.map(\.key)) }
-                        guard keys.insert(key).inserted else { return nil }
-                    }
+                    guard keys.insert(key).inserted else { return nil }
                     let keyLocation = location
                     guard advance(), let value = node(depth: depth + 1) else { return nil }
                     pairs.append(YAMLPair(key: key, keyLocation: keyLocation, value: value))
