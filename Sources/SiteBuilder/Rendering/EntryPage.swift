@@ -1,4 +1,5 @@
 import BounceKB
+import Foundation
 
 /// An entry page's values, held as typed fields instead of a `[String: Any]` context.
 ///
@@ -26,6 +27,8 @@ struct EntryPage {
     struct Layout: Sendable {
         let frame: [String: any Sendable]
         let slots: [(name: String, slot: Slot)]
+        /// What walks of pages with this layout work out once (see `WalkPlan`).
+        let plans = WalkPlans()
 
         init(frame: [String: any Sendable]) {
             self.frame = frame
@@ -128,10 +131,13 @@ extension EntryPage: TemplateShaped {
     /// order, each value's shape and texts. Stand-ins come from the dictionary itself.
     func visitShape(_ walk: inout ShapeWalk) -> Any {
         guard !walk.standIns else { return walk.dictionary(dictionary) }
-        walk.object(names: layout.slots.lazy.map(\.name)) { walk, index in
-            switch layout.slots[index].slot {
-            case .frame(let value): _ = walk.visit(value)
-            case .field(let field): visit(field, &walk)
+        let plan = layout.plans.plan(for: walk.templateNames, isAtTopLevel: walk.isAtTopLevel, layout: layout)
+        guard walk.open(plan.top) else { return self }
+        for (index, encoded) in plan.top.names {
+            walk.name(encoded: encoded)
+            switch plan.steps[index] {
+            case .frame(let piece, let value): walk.append(piece, for: value)
+            case .field(let field): visit(field, &walk, plan)
             }
         }
         return self
@@ -139,17 +145,19 @@ extension EntryPage: TemplateShaped {
 
     // Each list sorted as `String` sorts, the order the walk writes names in (a walk without
     // read names in `EntryPageTests` fails on a list out of order).
-    private static let pageNames = ["canonical", "description", "path", "title"]
-    private static let entryNames = ["category", "id", "summary", "title"]
-    private static let entryNamesWithoutCategory = ["id", "summary", "title"]
-    private static let categoryNames = ["href", "title"]
-    private static let badgeNames = ["href", "label", "title"]
-    private static let crumbNames = ["href", "last", "title"]
+    fileprivate static let pageNames = ["canonical", "description", "path", "title"]
+    fileprivate static let entryNames = ["category", "id", "summary", "title"]
+    fileprivate static let entryNamesWithoutCategory = ["id", "summary", "title"]
+    fileprivate static let categoryNames = ["href", "title"]
+    fileprivate static let badgeNames = ["href", "label", "title"]
+    fileprivate static let crumbNames = ["href", "last", "title"]
 
-    private func visit(_ field: Field, _ walk: inout ShapeWalk) {
+    private func visit(_ field: Field, _ walk: inout ShapeWalk, _ plan: WalkPlan) {
         switch field {
         case .page:
-            walk.object(names: Self.pageNames) { walk, index in
+            guard walk.open(plan.page) else { return }
+            for (index, encoded) in plan.page.names {
+                walk.name(encoded: encoded)
                 switch index {
                 case 0: _ = walk.text(orFalse: canonical)
                 case 1: _ = walk.text(summary)
@@ -158,23 +166,29 @@ extension EntryPage: TemplateShaped {
                 }
             }
         case .breadcrumbs:
-            _ = walk.list(Array(crumbs.indices)) { walk, position in
+            walk.open(UInt8(ascii: "["), count: crumbs.count)
+            for position in crumbs.indices {
                 let crumb = crumbs[position]
-                walk.object(names: Self.crumbNames) { walk, index in
+                guard walk.open(plan.crumb) else { continue }
+                for (index, encoded) in plan.crumb.names {
+                    walk.name(encoded: encoded)
                     switch index {
                     case 0: _ = walk.text(orFalse: crumb.href)
                     case 1: _ = (position == crumbs.count - 1).visitShape(&walk)
                     default: _ = walk.text(crumb.title)
                     }
                 }
-                return position
             }
         case .entry:
             if let category {
-                walk.object(names: Self.entryNames) { walk, index in
+                guard walk.open(plan.entry) else { return }
+                for (index, encoded) in plan.entry.names {
+                    walk.name(encoded: encoded)
                     switch index {
                     case 0:
-                        walk.object(names: Self.categoryNames) { walk, index in
+                        guard walk.open(plan.category) else { continue }
+                        for (index, encoded) in plan.category.names {
+                            walk.name(encoded: encoded)
                             _ = walk.text(index == 0 ? category.href : category.title)
                         }
                     case 1: _ = walk.text(id)
@@ -183,7 +197,9 @@ extension EntryPage: TemplateShaped {
                     }
                 }
             } else {
-                walk.object(names: Self.entryNamesWithoutCategory) { walk, index in
+                guard walk.open(plan.entryWithoutCategory) else { return }
+                for (index, encoded) in plan.entryWithoutCategory.names {
+                    walk.name(encoded: encoded)
                     switch index {
                     case 0: _ = walk.text(id)
                     case 1: _ = walk.text(summary)
@@ -193,9 +209,9 @@ extension EntryPage: TemplateShaped {
             }
         case .detailsHTML: _ = walk.text(detailsHTML)
         case .resolutionHTML: _ = walk.text(resolutionHTML)
-        case .reply: Self.visit(reply, &walk)
+        case .reply: Self.visit(reply, &walk, plan.badge)
         case .status:
-            if let status { Self.visit(status, &walk) } else { _ = false.visitShape(&walk) }
+            if let status { Self.visit(status, &walk, plan.badge) } else { _ = false.visitShape(&walk) }
         case .permanence: _ = walk.textDictionary(permanence)
         case .action: _ = walk.textDictionary(action)
         case .reason: _ = walk.textDictionary(reason)
@@ -215,8 +231,10 @@ extension EntryPage: TemplateShaped {
         }
     }
 
-    private static func visit(_ badge: Badge, _ walk: inout ShapeWalk) {
-        walk.object(names: badgeNames) { walk, index in
+    private static func visit(_ badge: Badge, _ walk: inout ShapeWalk, _ names: ShapeWalk.ReadList) {
+        guard walk.open(names) else { return }
+        for (index, encoded) in names.names {
+            walk.name(encoded: encoded)
             switch index {
             case 0: _ = walk.text(orFalse: badge.href)
             case 1: _ = walk.text(badge.label)
@@ -227,5 +245,74 @@ extension EntryPage: TemplateShaped {
 
     private static func visit(_ items: [[String: TextValue]], _ walk: inout ShapeWalk) {
         _ = walk.list(items) { walk, item in walk.textDictionary(item) }
+    }
+}
+
+/// What walking an entry page writes that is the same on every page with one layout under one
+/// template's names: which of the page's and its objects' names are read (and their bytes), and
+/// the page-wide values' pieces. Made once instead of per page: the walk of a page's 29 names
+/// and ten page-wide values, each name tested against the template's and each value cast back
+/// from `Any`, was most of the cost of walking it.
+struct WalkPlan: Sendable {
+    enum Step: Sendable {
+        case frame(ShapeWalk.Piece, any Sendable)
+        case field(EntryPage.Field)
+    }
+
+    /// The page's names (`EntryPage.Layout.slots`), and what each stands for, by slot.
+    let top: ShapeWalk.ReadList
+    let steps: [Step]
+    let page, entry, entryWithoutCategory, category, badge, crumb: ShapeWalk.ReadList
+
+    init(layout: EntryPage.Layout, readNames: ReadNames?, isAtTopLevel: Bool) {
+        let names = layout.slots.map(\.name)
+        top = ShapeWalk.ReadList(names, readNames: readNames, isAtTopLevel: isAtTopLevel)
+        var steps: [Step] = []
+        steps.reserveCapacity(names.count)
+        let read = Set(top.names.map(\.index))
+        for (index, slot) in layout.slots.enumerated() {
+            switch slot.slot {
+            case .field(let field):
+                steps.append(.field(field))
+            case .frame(let value):
+                // Below the page's own level, where the walk has opened the page.
+                let piece = read.contains(index)
+                    ? ShapeWalk.Piece(value, readNames: readNames, isAtTopLevel: false)
+                    : ShapeWalk.Piece(false, readNames: nil, isAtTopLevel: false)
+                steps.append(.frame(piece, value))
+            }
+        }
+        self.steps = steps
+        func nested(_ names: [String]) -> ShapeWalk.ReadList { ShapeWalk.ReadList(names, readNames: readNames, isAtTopLevel: false) }
+        page = nested(EntryPage.pageNames)
+        entry = nested(EntryPage.entryNames)
+        entryWithoutCategory = nested(EntryPage.entryNamesWithoutCategory)
+        category = nested(EntryPage.categoryNames)
+        badge = nested(EntryPage.badgeNames)
+        crumb = nested(EntryPage.crumbNames)
+    }
+}
+
+/// A layout's walk plans, one per template names and level, made on first use. Safe to use
+/// from several threads at once.
+final class WalkPlans: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`. Each plan keeps its names object, so no other can take its identity.
+    private var plans: [(readNames: ReadNames?, isAtTopLevel: Bool, plan: WalkPlan)] = []
+
+    func plan(for readNames: ReadNames?, isAtTopLevel: Bool, layout: EntryPage.Layout) -> WalkPlan {
+        lock.lock()
+        if let known = plans.first(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
+            lock.unlock()
+            return known.plan
+        }
+        lock.unlock()
+        let plan = WalkPlan(layout: layout, readNames: readNames, isAtTopLevel: isAtTopLevel)
+        lock.lock()
+        if !plans.contains(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
+            plans.append((readNames, isAtTopLevel, plan))
+        }
+        lock.unlock()
+        return plan
     }
 }

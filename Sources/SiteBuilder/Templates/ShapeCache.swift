@@ -341,24 +341,75 @@ protocol TemplateShaped {
     func visitShape(_ walk: inout ShapeWalk) -> Any
 }
 
-/// The names a template (with its partials and parents) reads.
-struct ReadNames: Sendable {
+/// The names a template (with its partials and parents) reads. A class: walks of a template's
+/// pages keep what they worked out for it by its identity (see `FrameWalks`).
+final class ReadNames: Sendable {
     /// Every part of every name: a key anywhere may be reached by one of them.
-    let parts: Set<String>
+    let parts: NameSet
     /// The first part of every name. Only these are looked up in the context stack; the rest
     /// are children of what the part before them found. The page's own top level is the bottom
     /// of the stack and no value's child, so only these reach its keys.
-    let firstParts: Set<String>
+    let firstParts: NameSet
     /// `parts` and `firstParts` sorted: a dictionary with more keys than a template reads
     /// (the page-wide values under a one-line partial) is walked by looking these up.
     let sortedParts: [String]
     let sortedFirstParts: [String]
 
     init(parts: Set<String>, firstParts: Set<String>) {
-        self.parts = parts
-        self.firstParts = firstParts
+        self.parts = NameSet(parts)
+        self.firstParts = NameSet(firstParts)
         sortedParts = parts.sorted()
         sortedFirstParts = firstParts.sorted()
+    }
+}
+
+/// A set of names whose membership test does not hash.
+///
+/// Why: a walk asks whether a template reads a name some 150 times per entry page (the
+/// page's names, its objects', its items' and cards'), and hashing a string costs some 250
+/// instructions. Names are short ASCII, so comparing the bytes of the few members of the
+/// same length and first and last byte is several times cheaper. A name with other bytes is
+/// looked up in the `Set`, whose equality (canonical equivalence: `"\u{212A}"` is `"K"`) this
+/// one must keep.
+struct NameSet: Sendable {
+    private let members: Set<String>
+    /// ASCII members by `bucket(count:first:last:)`; empty when some member is not ASCII.
+    private let buckets: [[[UInt8]]]
+
+    init(_ members: Set<String>) {
+        self.members = members
+        guard !members.isEmpty, members.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else {
+            buckets = []
+            return
+        }
+        var buckets = [[[UInt8]]](repeating: [], count: Self.bucketCount)
+        for member in members.sorted() {
+            let bytes = Array(member.utf8)
+            buckets[Self.bucket(count: bytes.count, first: bytes.first ?? 0, last: bytes.last ?? 0)].append(bytes)
+        }
+        self.buckets = buckets
+    }
+
+    private static let bucketCount = 256
+
+    private static func bucket(count: Int, first: UInt8, last: UInt8) -> Int {
+        (count &* 7 &+ Int(first) &* 3 &+ Int(last)) & (bucketCount - 1)
+    }
+
+    func contains(_ name: String) -> Bool {
+        guard !buckets.isEmpty else { return members.contains(name) }
+        let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var combined: UInt8 = 0
+            for byte in bytes { combined |= byte }
+            guard combined < 0x80 else { return nil }
+            let candidates = buckets[Self.bucket(count: bytes.count, first: bytes.first ?? 0, last: bytes.last ?? 0)]
+            for candidate in candidates where candidate.count == bytes.count {
+                if candidate.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return true }
+            }
+            return false
+        }
+        guard let known = answer ?? nil else { return members.contains(name) }
+        return known
     }
 }
 
@@ -384,6 +435,84 @@ struct ShapeWalk {
         key.reserveCapacity(512)
         self.standIns = standIns
         self.readNames = readNames
+    }
+
+    /// A walk that writes one value's part of a shape, for `Piece`: no template name first.
+    private init(pieceOf readNames: ReadNames?, isAtTopLevel: Bool) {
+        key = []
+        standIns = false
+        self.readNames = readNames
+        self.isAtTopLevel = isAtTopLevel
+    }
+
+    /// What walking one value writes, worked out once for a value walked the same way on many
+    /// pages (the page-wide values: the same for every page with the same link root).
+    struct Piece: Sendable {
+        let key: [UInt8]
+        let texts: [String]
+        let isUsable: Bool
+
+        /// `value` walked at the top level of a context or below it, with `readNames`.
+        init(_ value: Any, readNames: ReadNames?, isAtTopLevel: Bool) {
+            var walk = ShapeWalk(pieceOf: readNames, isAtTopLevel: isAtTopLevel)
+            _ = walk.visit(value)
+            key = walk.key
+            texts = walk.texts
+            isUsable = walk.isUsable
+        }
+    }
+
+    /// Writes `piece`, made for `value` with this walk's names at this walk's level, as visiting
+    /// `value` would. Once the key is near its limit the value is visited instead: the walk
+    /// gives up at the same point either way.
+    mutating func append(_ piece: Piece, for value: Any) {
+        guard key.count + piece.key.count < Self.maximumKeyBytes else {
+            _ = visit(value)
+            return
+        }
+        if !piece.isUsable { isUsable = false }
+        key.append(contentsOf: piece.key)
+        texts.append(contentsOf: piece.texts)
+    }
+
+    /// The names the walk's template reads; nil when any name may be read.
+    var templateNames: ReadNames? { readNames }
+
+    /// Which of an object's names a template reads, worked out once: their positions in the
+    /// object's names, each with its bytes as `name(_:)` writes them.
+    struct ReadList: Sendable {
+        let names: [(index: Int, encoded: [UInt8])]
+
+        /// The names of `names` (sorted as `String` sorts) that `readNames` can reach in an
+        /// object at the top level of a context or below it.
+        init(_ names: [String], readNames: ReadNames?, isAtTopLevel: Bool) {
+            let probe = ShapeWalk(pieceOf: readNames, isAtTopLevel: isAtTopLevel)
+            self.names = names.indices.filter { probe.isRead(names[$0]) }.map { ($0, ShapeWalk.encodedName(names[$0])) }
+        }
+    }
+
+    /// Opens an object whose read names are `list`, as `object(names:kind:_:)` does; false
+    /// when the walk gave up instead (its key is at its limit). The caller writes each of
+    /// `list`'s names with `name(encoded:)`, each followed by its value.
+    mutating func open(_ list: ReadList, kind: UInt8 = UInt8(ascii: "{")) -> Bool {
+        guard key.count < Self.maximumKeyBytes else {
+            isUsable = false
+            return false
+        }
+        open(kind, count: list.names.count)
+        return true
+    }
+
+    /// `name`'s bytes as `name(_:)` writes them.
+    static func encodedName(_ name: String) -> [UInt8] {
+        var walk = ShapeWalk(pieceOf: nil, isAtTopLevel: false)
+        walk.name(name)
+        return walk.key
+    }
+
+    /// Writes name bytes made by `encodedName(_:)`.
+    mutating func name(encoded bytes: [UInt8]) {
+        key.append(contentsOf: bytes)
     }
 
     /// Whether a template can look `name` up in the value the walk is about to open.

@@ -66,18 +66,19 @@ import Testing
         #expect(pages > 100, "the real content has entries")
     }
 
-    @Test(arguments: [50, 3_000])
-    func pageWideValuesAreWalkedInPlaceAndOverriddenByThePagesOwn(extraKeys: Int) throws {
+    @Test(arguments: [50, 3_000], ["extra", "zzextra"])
+    func pageWideValuesAreWalkedInPlaceAndOverriddenByThePagesOwn(extraKeys: Int, prefix: String) throws {
         // Page-wide values named like page fields (the page's own win), and enough others that
-        // the top level has more than 64 names (walked without the bit mask) or, with 2,000,
-        // a shape too large to cache (both walks give up).
+        // the top level has more than 64 names or, with 3,000, a shape too large to cache (both
+        // walks give up). Named "zz…", they come after every page field, so the walk passes its
+        // limit among page-wide values only.
         let kb = Self.awkwardKnowledgeBase
         let templates = try Fixtures.templateSet()
         let model = SiteModel(kb: kb, codes: .registry, base: try #require(BaseURL("/")), templates: templates)
         var frame = model.frame(root: "../../")
         frame["page"] = TextValue("a page-wide page")
         frame["related"] = false
-        for number in 0..<extraKeys { frame[String(format: "extra%04d", number)] = number.isMultiple(of: 3) ? true as any Sendable : TextValue("value \(number)") }
+        for number in 0..<extraKeys { frame[prefix + String(format: "%04d", number)] = number.isMultiple(of: 3) ? true as any Sendable : TextValue("value \(number)") }
         let entryReadNames = try #require(templates.shapes.readNames["entry"])
         let readNameSets: [ReadNames?] = [nil, entryReadNames]
         for position in kb.entries.indices {
