@@ -230,4 +230,32 @@ import Testing
         #expect(Skeleton("\u{E000}", texts: texts) == nil)
         #expect(Skeleton("no markers", texts: [])?.fillBytes([]) == Array("no markers".utf8))
     }
+
+    @Test func nameSetsAnswerAsSetsDo() {
+        // ASCII members (the fast table), members that are not ASCII, and no members; queries
+        // of every length and first and last byte around them, and spellings only canonical
+        // equivalence makes equal (U+212A KELVIN SIGN is "K", U+037E is ";").
+        let memberSets: [Set<String>] = [
+            ["title", "href", "hasMatch", "entry", "status", "K", "Key", ";", "", "a.b", "x1", "x2", "ba", "ab"],
+            ["caf\u{E9}", "title", "K"],
+            [],
+        ]
+        var queries: Set<String> = ["\u{212A}", "\u{212A}ey", "\u{37E}", "cafe\u{301}", "caf\u{E9}", "titles", "titl", "Title", " title"]
+        for members in memberSets {
+            for member in members {
+                queries.insert(member)
+                queries.insert(member + "x")
+                queries.insert(String(member.dropFirst()))
+                queries.insert(String(member.dropLast()))
+                queries.insert(String(member.reversed()))
+            }
+        }
+        for byte in 0..<128 { queries.insert(String(UnicodeScalar(UInt8(byte)))) }
+        for members in memberSets {
+            let names = NameSet(members)
+            for query in queries.sorted() {
+                #expect(names.contains(query) == members.contains(query), "\(members.sorted()) \(query.unicodeScalars.map { $0.value })")
+            }
+        }
+    }
 }
