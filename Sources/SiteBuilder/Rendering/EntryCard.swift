@@ -28,7 +28,8 @@ final class EntryCard: MustacheParent, Sendable {
     /// Empty when there is no `partials/entry-card` template.
     let cardHTML: TextValue
 
-    init(_ entry: Entry, root: String, frame: [String: any Sendable], templates: TemplateSet?) {
+    /// - Parameter framePieces: `frame`'s walks (`SiteModel.framePieces(root:)`), if kept.
+    init(_ entry: Entry, root: String, frame: [String: any Sendable], framePieces: WalkMemo<ShapeWalk.Piece>? = nil, templates: TemplateSet?) {
         id = TextValue(entry.id)
         title = TextValue(entry.title)
         summary = TextValue(entry.summary)
@@ -39,7 +40,7 @@ final class EntryCard: MustacheParent, Sendable {
         var html = ""
         if let templates {
             let partialCard = PartialCard(id: id, title: title, summary: summary, href: href, reply: reply, status: status, permanence: permanence)
-            html = templates.render(Self.template, object: LayeredContext(top: partialCard, below: frame)) ?? ""
+            html = templates.render(Self.template, object: LayeredContext(top: partialCard, below: frame, belowPieces: framePieces)) ?? ""
             // The shipped lists put `{{{cardHTML}}}` on a line of its own, which adds the break back.
             if html.utf8.last == UInt8(ascii: "\n") { html = String(decoding: html.utf8.dropLast(), as: UTF8.self) }
         }

@@ -1,5 +1,4 @@
 import BounceKB
-import Foundation
 
 /// An entry page's values, held as typed fields instead of a `[String: Any]` context.
 ///
@@ -28,7 +27,9 @@ struct EntryPage {
         let frame: [String: any Sendable]
         let slots: [(name: String, slot: Slot)]
         /// What walks of pages with this layout work out once (see `WalkPlan`).
-        let plans = WalkPlans()
+        let plans = WalkMemo<WalkPlan>()
+        /// The pieces of `frame` under partials rendered on their own (`LayeredContext`).
+        let framePieces = WalkMemo<ShapeWalk.Piece>()
 
         init(frame: [String: any Sendable]) {
             self.frame = frame
@@ -131,12 +132,15 @@ extension EntryPage: TemplateShaped {
     /// order, each value's shape and texts. Stand-ins come from the dictionary itself.
     func visitShape(_ walk: inout ShapeWalk) -> Any {
         guard !walk.standIns else { return walk.dictionary(dictionary) }
-        let plan = layout.plans.plan(for: walk.templateNames, isAtTopLevel: walk.isAtTopLevel, layout: layout)
+        let names = walk.templateNames, isAtTopLevel = walk.isAtTopLevel
+        let plan = layout.plans.value(for: names, isAtTopLevel: isAtTopLevel) {
+            WalkPlan(layout: layout, readNames: names, isAtTopLevel: isAtTopLevel)
+        }
         guard walk.open(plan.top) else { return self }
         for (index, encoded) in plan.top.names {
             walk.name(encoded: encoded)
             switch plan.steps[index] {
-            case .frame(let piece, let value): walk.append(piece, for: value)
+            case .frame(let piece, let value): walk.append(piece) { _ = $0.visit(value) }
             case .field(let field): visit(field, &walk, plan)
             }
         }
@@ -276,9 +280,9 @@ struct WalkPlan: Sendable {
                 steps.append(.field(field))
             case .frame(let value):
                 // Below the page's own level, where the walk has opened the page.
-                let piece = read.contains(index)
-                    ? ShapeWalk.Piece(value, readNames: readNames, isAtTopLevel: false)
-                    : ShapeWalk.Piece(false, readNames: nil, isAtTopLevel: false)
+                let piece = ShapeWalk.Piece(readNames: readNames, isAtTopLevel: false) { walk in
+                    if read.contains(index) { _ = walk.visit(value) }
+                }
                 steps.append(.frame(piece, value))
             }
         }
@@ -290,29 +294,5 @@ struct WalkPlan: Sendable {
         category = nested(EntryPage.categoryNames)
         badge = nested(EntryPage.badgeNames)
         crumb = nested(EntryPage.crumbNames)
-    }
-}
-
-/// A layout's walk plans, one per template names and level, made on first use. Safe to use
-/// from several threads at once.
-final class WalkPlans: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`. Each plan keeps its names object, so no other can take its identity.
-    private var plans: [(readNames: ReadNames?, isAtTopLevel: Bool, plan: WalkPlan)] = []
-
-    func plan(for readNames: ReadNames?, isAtTopLevel: Bool, layout: EntryPage.Layout) -> WalkPlan {
-        lock.lock()
-        if let known = plans.first(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
-            lock.unlock()
-            return known.plan
-        }
-        lock.unlock()
-        let plan = WalkPlan(layout: layout, readNames: readNames, isAtTopLevel: isAtTopLevel)
-        lock.lock()
-        if !plans.contains(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
-            plans.append((readNames, isAtTopLevel, plan))
-        }
-        lock.unlock()
-        return plan
     }
 }

@@ -127,7 +127,8 @@ struct SiteModel: Sendable {
         layouts = frames.mapValues(EntryPage.Layout.init)
         var cards: [String: [EntryCard]] = [:]
         for root in ["../", "../../"] where !kb.entries.isEmpty {
-            cards[root] = Self.entryCards(kb: kb, root: root, frame: frames[root] ?? Self.frame(site: kb.site, language: language, root: root), templates: templates)
+            cards[root] = Self.entryCards(kb: kb, root: root, frame: frames[root] ?? Self.frame(site: kb.site, language: language, root: root),
+                                          framePieces: layouts[root]?.framePieces, templates: templates)
         }
         cardsByRoot = cards
     }
@@ -178,6 +179,12 @@ struct SiteModel: Sendable {
     /// `frame(site:language:root:)` for this site.
     func frame(root: String) -> [String: any Sendable] {
         frames[root] ?? Self.frame(site: kb.site, language: language, root: root)
+    }
+
+    /// The walks of `frame(root:)` under partials rendered on their own; nil for a root pages
+    /// do not have.
+    func framePieces(root: String) -> WalkMemo<ShapeWalk.Piece>? {
+        layouts[root]?.framePieces
     }
 
     /// The values every page gets, for pages whose links start with `root`.
@@ -444,9 +451,10 @@ struct SiteModel: Sendable {
     private func itemsHTML(_ items: [[String: TextValue]], template: String, root: String) -> TextValue {
         guard !items.isEmpty, let templates = itemTemplates, templates.names.contains(template) else { return TextValue("") }
         let pageFrame = frame(root: root)
+        let framePieces = self.framePieces(root: root)
         var html = ""
         for item in items {
-            let line = templates.render(template, object: LayeredContext(top: item, below: pageFrame)) ?? ""
+            let line = templates.render(template, object: LayeredContext(top: item, below: pageFrame, belowPieces: framePieces)) ?? ""
             html += line
             if line.utf8.last != UInt8(ascii: "\n") { html += "\n" }
         }
@@ -461,9 +469,10 @@ struct SiteModel: Sendable {
     }
 
     /// Every entry's card for pages whose links start at `root`, with the card's HTML rendered.
-    private static func entryCards(kb: KnowledgeBase, root: String, frame: [String: any Sendable], templates: TemplateSet?) -> [EntryCard] {
+    private static func entryCards(kb: KnowledgeBase, root: String, frame: [String: any Sendable], framePieces: WalkMemo<ShapeWalk.Piece>?,
+                                   templates: TemplateSet?) -> [EntryCard] {
         let renders = templates?.names.contains(EntryCard.template) == true ? templates : nil
-        return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, frame: frame, templates: renders) }
+        return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, frame: frame, framePieces: framePieces, templates: renders) }
     }
 
     private func badge(reply: Int, links: Links) -> EntryPage.Badge {

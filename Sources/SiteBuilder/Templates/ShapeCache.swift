@@ -363,6 +363,35 @@ final class ReadNames: Sendable {
     }
 }
 
+/// Values a walk works out once per template (its `ReadNames`) and level instead of on every
+/// page: a walk plan, or the piece of a value every page has. Safe to use from several threads
+/// at once.
+final class WalkMemo<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`. Each value keeps its names object, so no other can take its identity.
+    private var values: [(readNames: ReadNames?, isAtTopLevel: Bool, value: Value)] = []
+
+    init() {}
+
+    /// The value for `readNames` at the top level of a context or below it, made by `make` the
+    /// first time.
+    func value(for readNames: ReadNames?, isAtTopLevel: Bool, make: () -> Value) -> Value {
+        lock.lock()
+        if let known = values.first(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
+            lock.unlock()
+            return known.value
+        }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        if !values.contains(where: { $0.readNames === readNames && $0.isAtTopLevel == isAtTopLevel }) {
+            values.append((readNames, isAtTopLevel, value))
+        }
+        lock.unlock()
+        return value
+    }
+}
+
 /// A set of names whose membership test does not hash.
 ///
 /// Why: a walk asks whether a template reads a name some 150 times per entry page (the
@@ -452,22 +481,22 @@ struct ShapeWalk {
         let texts: [String]
         let isUsable: Bool
 
-        /// `value` walked at the top level of a context or below it, with `readNames`.
-        init(_ value: Any, readNames: ReadNames?, isAtTopLevel: Bool) {
+        /// What `walkValue` writes at the top level of a context or below it, with `readNames`.
+        init(readNames: ReadNames?, isAtTopLevel: Bool, _ walkValue: (inout ShapeWalk) -> Void) {
             var walk = ShapeWalk(pieceOf: readNames, isAtTopLevel: isAtTopLevel)
-            _ = walk.visit(value)
+            walkValue(&walk)
             key = walk.key
             texts = walk.texts
             isUsable = walk.isUsable
         }
     }
 
-    /// Writes `piece`, made for `value` with this walk's names at this walk's level, as visiting
-    /// `value` would. Once the key is near its limit the value is visited instead: the walk
+    /// Writes `piece`, made by `walkValue` with this walk's names at this walk's level, as
+    /// `walkValue` would. Once the key is near its limit `walkValue` walks instead: the walk
     /// gives up at the same point either way.
-    mutating func append(_ piece: Piece, for value: Any) {
+    mutating func append(_ piece: Piece, orWalk walkValue: (inout ShapeWalk) -> Void) {
         guard key.count + piece.key.count < Self.maximumKeyBytes else {
-            _ = visit(value)
+            walkValue(&self)
             return
         }
         if !piece.isUsable { isUsable = false }
@@ -761,6 +790,16 @@ extension LayeredContext: TemplateShaped {
         walk.isAtTopLevel = isTopLevel
         let top = walk.visit(self.top)
         walk.isAtTopLevel = isTopLevel
+        if !walk.standIns, let belowPieces {
+            let names = walk.templateNames
+            let piece = belowPieces.value(for: names, isAtTopLevel: isTopLevel) {
+                ShapeWalk.Piece(readNames: names, isAtTopLevel: isTopLevel) { _ = $0.dictionary(self.below) }
+            }
+            walk.append(piece) { _ = $0.dictionary(self.below) }
+            // As `dictionary(_:)` leaves it, having opened `below`.
+            walk.isAtTopLevel = false
+            return self
+        }
         let below = walk.dictionary(self.below)
         guard walk.standIns, let top = top as? any MustacheParent, let below = below as? [String: Any] else { return self }
         return LayeredStandIn(top: top, below: below)

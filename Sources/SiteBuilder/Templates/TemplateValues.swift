@@ -43,6 +43,15 @@ extension Array: TemplateList {
 struct LayeredContext: MustacheParent, Sendable {
     let top: any MustacheParent & Sendable
     let below: [String: any Sendable]
+    /// `below`'s walks, when `below` is a page frame walked under many partials
+    /// (`EntryPage.Layout.framePieces`).
+    let belowPieces: WalkMemo<ShapeWalk.Piece>?
+
+    init(top: any MustacheParent & Sendable, below: [String: any Sendable], belowPieces: WalkMemo<ShapeWalk.Piece>? = nil) {
+        self.top = top
+        self.below = below
+        self.belowPieces = belowPieces
+    }
 
     func child(named name: String) -> Any? {
         top.child(named: name) ?? below[name]

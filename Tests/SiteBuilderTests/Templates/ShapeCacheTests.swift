@@ -258,4 +258,49 @@ import Testing
             }
         }
     }
+
+    @Test func aPageFramesKeptPiecesAreItsWalk() throws {
+        // Partials rendered on their own walk the page-wide values below their item from a
+        // piece made once (`LayeredContext.belowPieces`); the key and texts must be those of
+        // walking the values, under any template's names, at the top level or below it, and
+        // when the key reaches its limit just before them.
+        let templates = try Fixtures.templateSet()
+        let kb = ContentLoader(contentDirectory: Fixtures.content).load().knowledgeBase
+        let model = SiteModel(kb: kb, codes: .registry, base: try #require(BaseURL("/help/")), templates: templates)
+        var readNameSets: [ReadNames?] = [nil, ReadNames(parts: ["site", "title", "root"], firstParts: ["site"])]
+        for name in templates.names.sorted() { readNameSets.append(templates.shapes.readNames[name]) }
+        let items: [any MustacheParent & Sendable] = [
+            ["phraseHTML": TextValue("<b>a</b>")] as [String: TextValue],
+            ["name": TextValue("Exim"), "href": TextValue("../../providers/#exim\n")] as [String: TextValue],
+            [:] as [String: TextValue],
+        ] + [3_200, 3_240, 3_260, 3_280, 3_300, 3_400].map { count in
+            // Ten key bytes each: past the key's limit by itself, or short of it until the frame.
+            Dictionary(uniqueKeysWithValues: (0..<count).map { (String(format: "key%05d", $0), TextValue("v")) }) as [String: TextValue]
+        }
+        var walks = 0
+        for root in ["../", "../../"] {
+            let frame = model.frame(root: root)
+            let pieces = try #require(model.framePieces(root: root))
+            for readNames in readNameSets {
+                for item in items {
+                    for isAtTopLevel in [true, false] {
+                        func walk(_ context: LayeredContext) -> (key: [UInt8], texts: [String], usable: Bool, topLevel: Bool) {
+                            var walk = ShapeWalk(template: "partials/x", standIns: false, readNames: readNames)
+                            walk.isAtTopLevel = isAtTopLevel
+                            _ = walk.visit(context)
+                            return (walk.key, walk.texts, walk.isUsable, walk.isAtTopLevel)
+                        }
+                        let plain = walk(LayeredContext(top: item, below: frame))
+                        // Twice: the first walk makes the piece, the second uses it.
+                        for _ in 0..<2 {
+                            let kept = walk(LayeredContext(top: item, below: frame, belowPieces: pieces))
+                            #expect(kept.key == plain.key && kept.texts == plain.texts && kept.usable == plain.usable && kept.topLevel == plain.topLevel)
+                            walks += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(walks > 100)
+    }
 }
