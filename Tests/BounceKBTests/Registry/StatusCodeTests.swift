@@ -1,4 +1,5 @@
 import Foundation
+import FuzzKit
 import Testing
 @testable import BounceKB
 
@@ -53,5 +54,46 @@ import Testing
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([StatusCode].self, from: Data(#"["5.8.1"]"#.utf8))
         }
+    }
+
+    /// The documented rule, spelled out character by character: what the parser must accept.
+    private static func expected(_ text: String) -> (Int, Int, Int)? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 else { return nil }
+        var numbers: [Int] = []
+        for (index, part) in parts.enumerated() {
+            let maxDigits = index == 0 ? 1 : 3
+            guard !part.isEmpty, part.count <= maxDigits, part.allSatisfy({ "0123456789".contains($0) }),
+                  part == "0" || !part.hasPrefix("0"), let number = Int(part) else { return nil }
+            numbers.append(number)
+        }
+        guard [2, 4, 5].contains(numbers[0]), numbers[1] <= 7 else { return nil }
+        return (numbers[0], numbers[1], numbers[2])
+    }
+
+    @Test func parsesExactlyWhatTheRuleAccepts() {
+        // Generated texts around real codes: digits, dots, whitespace (ASCII and not), signs,
+        // letters, leading zeros, long parts, and non-ASCII digits and marks.
+        let pieces = ["0", "1", "2", "4", "5", "7", "8", "9", "00", "01", "10", "26", "99", "100", "999", "0999", "1000",
+                      ".", ".", ".", " ", "\t", "\n", "\r\n", "\u{A0}", "\u{2003}", "a", "X", "+", "-", "\u{FF15}", "\u{301}", "\u{660}"]
+        var random = SeededRandom(seed: 3463)
+        var accepted = 0
+        for round in 0..<40_000 {
+            var text = ""
+            if round % 3 == 0 {
+                // Close to a code: class.subject.detail with a sprinkle of noise.
+                text = pieces[random.below(6)] + "." + pieces[random.below(9)] + "." + pieces[random.below(16)]
+                if random.below(4) == 0 { text.insert(contentsOf: pieces[random.below(pieces.count)], at: text.startIndex) }
+                if random.below(4) == 0 { text += pieces[random.below(pieces.count)] }
+            } else {
+                for _ in 0..<random.below(8) { text += pieces[random.below(pieces.count)] }
+            }
+            let code = StatusCode(text)
+            let rule = Self.expected(text)
+            #expect(code.map { [$0.klass, $0.subject, $0.detail] } == rule.map { [$0.0, $0.1, $0.2] }, "\(text.unicodeScalars.map(\.value))")
+            if code != nil { accepted += 1 }
+        }
+        #expect(accepted > 1_000, "the generated texts include many codes")
     }
 }
