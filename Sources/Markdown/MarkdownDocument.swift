@@ -80,6 +80,11 @@ public final class MarkdownDocument: @unchecked Sendable {
     /// Plain text: block structure as blank-line separated paragraphs, list items prefixed
     /// with "- " or "1. ", all markup removed. Contains no HTML.
     public func plainText() -> String {
+        PlainTextWriter.render(root)
+    }
+
+    /// `plainText()` as `TextRenderer` makes it: what `PlainTextWriter` is held to in tests.
+    var plainTextByBlocks: String {
         TextRenderer(style: .plain).render(root)
     }
 
