@@ -28,7 +28,11 @@ struct FixedPartials: Sendable {
 
     /// The qualifying partials of a template set, from the template texts (name → source).
     static func find(in sources: [String: String]) -> FixedPartials {
-        let scans = sources.mapValues(TagScan.init)
+        find(scans: sources.mapValues(TagScan.init))
+    }
+
+    /// `find(in:)` from the templates' scans, made once for this and `ShapeCache`.
+    static func find(scans: [String: TagScan]) -> FixedPartials {
         // Other delimiters hide tags from the scan: then nothing is taken as fixed.
         guard !scans.values.contains(where: \.changesDelimiters) else { return FixedPartials(reads: [:]) }
         var includedAnywhere: Set<String> = []

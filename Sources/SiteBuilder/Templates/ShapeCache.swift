@@ -53,8 +53,12 @@ final class ShapeCache: @unchecked Sendable {
     ///   - sources: every template's text, by name.
     ///   - maximumShapes, maximumBytes: bounds on what the cache keeps; beyond them new shapes
     ///     render the normal way, so memory stays flat on any site.
-    init(sources: [String: String], maximumShapes: Int = 8_192, maximumBytes: Int = 64 << 20) {
-        let scans = sources.mapValues(TagScan.init)
+    convenience init(sources: [String: String], maximumShapes: Int = 8_192, maximumBytes: Int = 64 << 20) {
+        self.init(scans: sources.mapValues(TagScan.init), maximumShapes: maximumShapes, maximumBytes: maximumBytes)
+    }
+
+    /// `init(sources:)` from the templates' scans, made once for this and `FixedPartials`.
+    init(scans: [String: TagScan], maximumShapes: Int = 8_192, maximumBytes: Int = 64 << 20) {
         isEnabled = !scans.values.contains { $0.changesDelimiters || $0.usesTransforms }
         var readNames: [String: ReadNames] = [:]
         for name in scans.keys {

@@ -130,10 +130,11 @@ public struct TemplateSet: Sendable {
 
         diagnostics.sort()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        let texts = sources.mapValues(\.text)
+        // Scanned once for both users of the scans.
+        let scans = sources.mapValues { TagScan($0.text) }
         let templates = TemplateSet(
             library: MustacheLibrary(templates: parsed), names: parsed.keys.sorted(), assets: assets,
-            fixedPartials: FixedPartials.find(in: texts), shapes: ShapeCache(sources: texts))
+            fixedPartials: FixedPartials.find(scans: scans), shapes: ShapeCache(scans: scans))
         return (templates, diagnostics)
     }
 
