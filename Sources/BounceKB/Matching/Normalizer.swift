@@ -195,6 +195,14 @@ public struct Normalizer: Sendable {
         return scanner.run()
     }
 
+    /// `tokens(_:)` with every atom classified in full, plain words included: what the
+    /// shortcut for plain words is held to in tests.
+    func tokensClassifyingEveryAtom(_ text: String) -> [Token] {
+        var scanner = Scanner(text)
+        scanner.takesWordShortcut = false
+        return scanner.run()
+    }
+
     /// The tokens of `text` joined by single spaces: the normalised form people can read.
     public func normalize(_ text: String) -> String {
         tokens(text).map(\.text).joined(separator: " ")
@@ -235,6 +243,8 @@ private struct Scanner {
     private var raw: [RawToken] = []
     /// The current atom, lower-cased UTF-8.
     private var atom: [UInt8] = []
+    /// Whether plain words skip `classify` (see `flush()`); off only in tests.
+    var takesWordShortcut = true
 
     init(_ text: String) {
         self.text = text
@@ -348,7 +358,17 @@ private struct Scanner {
         var end = atom.count
         while start < end && Scanner.isTrimmed(atom[start]) { start += 1 }
         while end > start && Scanner.isTrimmed(atom[end - 1]) { end -= 1 }
-        if start < end { classify(atom[start..<end]) }
+        if start < end {
+            let trimmed = atom[start..<end]
+            // A plain word (lower-case ASCII letters only), most atoms of real text: every
+            // check `classify` makes (address, IP, host, code, number) fails for it and it ends
+            // as a word token, so it is made directly.
+            if takesWordShortcut && trimmed.allSatisfy(Scanner.isLowerASCIILetter) {
+                raw.append(RawToken(text: String(decoding: Scanner.singular(trimmed), as: UTF8.self), kind: .word))
+            } else {
+                classify(trimmed)
+            }
+        }
         atom.removeAll(keepingCapacity: true)
     }
 

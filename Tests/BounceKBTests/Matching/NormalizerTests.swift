@@ -1,3 +1,5 @@
+import Foundation
+import FuzzKit
 import Testing
 @testable import BounceKB
 
@@ -48,5 +50,33 @@ struct NormalizerTests {
         let weights = Normalizer.Weights.standard
         #expect(weights.minimumPhraseScore > 0 && weights.minimumCoverage > 0 && weights.minimumCoverage <= 1)
         #expect(weights.statusExact > weights.replyExact)
+    }
+
+    /// Plain words skip the full classification (`Scanner.flush()`); the tokens must be those
+    /// the full classification gives, for every fixture text, every entry's text and phrases,
+    /// and generated text mixing words with everything `classify` tells apart.
+    @Test func thePlainWordShortcutChangesNoToken() throws {
+        var texts: [String] = []
+        let fixtures = MatchingFixtures.repositoryRoot.appendingPathComponent("Tests/BounceKBTests/Fixtures")
+        let files = FileManager.default.enumerator(atPath: fixtures.path)?.compactMap { $0 as? String } ?? []
+        for file in files where file.hasSuffix(".tsv") || file.hasSuffix(".eml") || file.hasSuffix(".txt") {
+            if let text = try? String(contentsOf: fixtures.appendingPathComponent(file), encoding: .utf8) { texts.append(text) }
+        }
+        #expect(texts.count > 10)
+        for entry in MatchingFixtures.knowledgeBase.entries {
+            texts += [entry.title, entry.summary, entry.details, entry.resolution] + entry.match
+        }
+        let pieces = ["mailbox", "unavailable", "users", "address", "recipients", "dnsbls", "s", "ss", "ab", "abcd", "abcds",
+                      "Mailbox", "USER", "550", "5.7.26", "4.2.2", "452-4.2.2", "1.2.3.4", "example.com", "mx.example.org",
+                      "alice@example.com", "[2001:db8::1]", "a:b", "x-y", "-word-", ".word.", "word.", "@", "{email}", "{host}",
+                      "caf\u{E9}", "na\u{EF}ve", "\u{2019}s", "don't", "`q`", " ", " ", "\n", "\t", ",", ";", "(", ")", "<", ">"]
+        var random = SeededRandom(seed: 5321)
+        for _ in 0..<5_000 {
+            texts.append((0..<random.below(16)).map { _ in random.pick(pieces) }.joined(separator: random.below(3) == 0 ? "" : " "))
+        }
+        let normalizer = Normalizer.standard
+        for text in texts {
+            #expect(normalizer.tokens(text) == normalizer.tokensClassifyingEveryAtom(text), "\(text.prefix(200))")
+        }
     }
 }
