@@ -1,4 +1,5 @@
 import Foundation
+import FuzzKit
 import Testing
 @testable import BounceKB
 
@@ -9,6 +10,20 @@ struct ContentRulesTests {
         for bad in ["", "Gmail", "a--b", "-a", "a-", "a_b", "a b", "é"] {
             #expect(!ContentRules.isKebabCase(bad), "\(bad)")
         }
+        // Generated ids, held to the rule as written character by character.
+        func rule(_ id: String) -> Bool {
+            guard !id.isEmpty, !id.hasPrefix("-"), !id.hasSuffix("-"), !id.contains("--") else { return false }
+            return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+        let pieces = ["a", "z", "0", "9", "-", "-", "ab", "12", "A", "_", " ", ".", "é", "e\u{301}", "-\u{301}", "\u{2010}", "\u{0}"]
+        var random = SeededRandom(seed: 1130)
+        var kebab = 0
+        for _ in 0..<20_000 {
+            let id = (0..<random.below(7)).map { _ in random.pick(pieces) }.joined()
+            #expect(ContentRules.isKebabCase(id) == rule(id), "\(id.unicodeScalars.map(\.value))")
+            if rule(id) { kebab += 1 }
+        }
+        #expect(kebab > 1_000)
         #expect(ContentRules.kebabCased("Sender_Domain") == "sender-domain")
         #expect(ContentRules.kebabCased("GmailDMARC policy") == "gmail-dmarc-policy")
     }
