@@ -28,8 +28,9 @@ final class EntryCard: MustacheParent, Sendable {
     /// Empty when there is no `partials/entry-card` template.
     let cardHTML: TextValue
 
-    /// - Parameter framePieces: `frame`'s walks (`SiteModel.framePieces(root:)`), if kept.
-    init(_ entry: Entry, root: String, frame: [String: any Sendable], framePieces: WalkMemo<ShapeWalk.Piece>? = nil, templates: TemplateSet?) {
+    /// - Parameter layout: the page-wide values for `root` (`SiteModel.layout(root:)`), which
+    ///   the card's partial is rendered over.
+    init(_ entry: Entry, root: String, layout: EntryPage.Layout, templates: TemplateSet?) {
         id = TextValue(entry.id)
         title = TextValue(entry.title)
         summary = TextValue(entry.summary)
@@ -40,7 +41,7 @@ final class EntryCard: MustacheParent, Sendable {
         var html = ""
         if let templates {
             let partialCard = PartialCard(id: id, title: title, summary: summary, href: href, reply: reply, status: status, permanence: permanence)
-            html = templates.render(Self.template, object: LayeredContext(top: partialCard, below: frame, belowPieces: framePieces)) ?? ""
+            html = templates.render(Self.template, object: LayeredContext(top: partialCard, over: layout)) ?? ""
             // The shipped lists put `{{{cardHTML}}}` on a line of its own, which adds the break back.
             if html.utf8.last == UInt8(ascii: "\n") { html = String(decoding: html.utf8.dropLast(), as: UTF8.self) }
         }

@@ -127,8 +127,8 @@ struct SiteModel: Sendable {
         layouts = frames.mapValues(EntryPage.Layout.init)
         var cards: [String: [EntryCard]] = [:]
         for root in ["../", "../../"] where !kb.entries.isEmpty {
-            cards[root] = Self.entryCards(kb: kb, root: root, frame: frames[root] ?? Self.frame(site: kb.site, language: language, root: root),
-                                          framePieces: layouts[root]?.framePieces, templates: templates)
+            let layout = layouts[root] ?? EntryPage.Layout(frame: Self.frame(site: kb.site, language: language, root: root))
+            cards[root] = Self.entryCards(kb: kb, root: root, layout: layout, templates: templates)
         }
         cardsByRoot = cards
     }
@@ -181,10 +181,9 @@ struct SiteModel: Sendable {
         frames[root] ?? Self.frame(site: kb.site, language: language, root: root)
     }
 
-    /// The walks of `frame(root:)` under partials rendered on their own; nil for a root pages
-    /// do not have.
-    func framePieces(root: String) -> WalkMemo<ShapeWalk.Piece>? {
-        layouts[root]?.framePieces
+    /// The page-wide values for pages whose links start at `root`, with the walks kept of them.
+    func layout(root: String) -> EntryPage.Layout {
+        layouts[root] ?? EntryPage.Layout(frame: frame(root: root))
     }
 
     /// The values every page gets, for pages whose links start with `root`.
@@ -450,11 +449,10 @@ struct SiteModel: Sendable {
     /// a shape each (see `ShapeCache`); items of one kind share a shape, so each is filled in.
     private func itemsHTML(_ items: [[String: TextValue]], template: String, root: String) -> TextValue {
         guard !items.isEmpty, let templates = itemTemplates, templates.names.contains(template) else { return TextValue("") }
-        let pageFrame = frame(root: root)
-        let framePieces = self.framePieces(root: root)
+        let layout = self.layout(root: root)
         var html = ""
         for item in items {
-            let line = templates.render(template, object: LayeredContext(top: item, below: pageFrame, belowPieces: framePieces)) ?? ""
+            let line = templates.render(template, object: LayeredContext(top: item, over: layout)) ?? ""
             html += line
             if line.utf8.last != UInt8(ascii: "\n") { html += "\n" }
         }
@@ -464,15 +462,14 @@ struct SiteModel: Sendable {
     /// The entry cards at `positions` for a page whose links start at `links.root`.
     private func entryCards(_ positions: [Int], links: Links) -> [EntryCard] {
         if let cards = cardsByRoot[links.root] { return positions.map { cards[$0] } }
-        let pageFrame = frame(root: links.root)
-        return positions.map { EntryCard(kb.entries[$0], root: links.root, frame: pageFrame, templates: nil) }
+        let layout = layout(root: links.root)
+        return positions.map { EntryCard(kb.entries[$0], root: links.root, layout: layout, templates: nil) }
     }
 
     /// Every entry's card for pages whose links start at `root`, with the card's HTML rendered.
-    private static func entryCards(kb: KnowledgeBase, root: String, frame: [String: any Sendable], framePieces: WalkMemo<ShapeWalk.Piece>?,
-                                   templates: TemplateSet?) -> [EntryCard] {
+    private static func entryCards(kb: KnowledgeBase, root: String, layout: EntryPage.Layout, templates: TemplateSet?) -> [EntryCard] {
         let renders = templates?.names.contains(EntryCard.template) == true ? templates : nil
-        return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, frame: frame, framePieces: framePieces, templates: renders) }
+        return Parallel.map(kb.entries, minimumBatch: 64) { EntryCard($0, root: root, layout: layout, templates: renders) }
     }
 
     private func badge(reply: Int, links: Links) -> EntryPage.Badge {

@@ -89,15 +89,14 @@ extension SiteModel {
         // Each line is rendered on its own with the card on top of the page-wide values; the
         // card has every name the shipped line reads, so nothing falls through to the page.
         let renders = templates?.names.contains(Self.searchEntryTemplate) == true ? templates : nil
-        let frame = frame(root: links.root)
-        let framePieces = framePieces(root: links.root)
+        let layout = layout(root: links.root)
         var byCategory: [String: [Int]] = [:]
         for (position, entry) in kb.entries.enumerated() { byCategory[entry.category, default: []].append(position) }
         context["searchCategories"] = kb.categories.compactMap { category -> [String: Any]? in
             guard let positions = byCategory[category.id], !positions.isEmpty else { return nil }
             // One category's lines at a time, so a large site never holds them all at once.
             let lines = Parallel.map(positions, minimumBatch: 64) { position in
-                renders?.render(Self.searchEntryTemplate, object: LayeredContext(top: cards[position], below: frame, belowPieces: framePieces)) ?? ""
+                renders?.render(Self.searchEntryTemplate, object: LayeredContext(top: cards[position], over: layout)) ?? ""
             }
             var html = ""
             html.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })

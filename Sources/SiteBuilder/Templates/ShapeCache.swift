@@ -346,7 +346,7 @@ protocol TemplateShaped {
 }
 
 /// The names a template (with its partials and parents) reads. A class: walks of a template's
-/// pages keep what they worked out for it by its identity (see `FrameWalks`).
+/// pages keep what they worked out for it by its identity (see `WalkMemo`).
 final class ReadNames: Sendable {
     /// Every part of every name: a key anywhere may be reached by one of them.
     let parts: NameSet

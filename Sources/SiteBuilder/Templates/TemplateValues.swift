@@ -43,14 +43,22 @@ extension Array: TemplateList {
 struct LayeredContext: MustacheParent, Sendable {
     let top: any MustacheParent & Sendable
     let below: [String: any Sendable]
-    /// `below`'s walks, when `below` is a page frame walked under many partials
-    /// (`EntryPage.Layout.framePieces`).
+    /// The walks of `below` kept for every partial rendered over it: set only together with
+    /// `below`, from one layout, so that they are always the walks of these values.
     let belowPieces: WalkMemo<ShapeWalk.Piece>?
 
-    init(top: any MustacheParent & Sendable, below: [String: any Sendable], belowPieces: WalkMemo<ShapeWalk.Piece>? = nil) {
+    init(top: any MustacheParent & Sendable, below: [String: any Sendable]) {
         self.top = top
         self.below = below
-        self.belowPieces = belowPieces
+        belowPieces = nil
+    }
+
+    /// `top` over a layout's page-wide values, walked from the pieces the layout keeps (a
+    /// large site renders thousands of partials over the same values).
+    init(top: any MustacheParent & Sendable, over layout: EntryPage.Layout) {
+        self.top = top
+        below = layout.frame
+        belowPieces = layout.framePieces
     }
 
     func child(named name: String) -> Any? {

@@ -263,7 +263,7 @@ import Testing
         // Partials rendered on their own walk the page-wide values below their item from a
         // piece made once (`LayeredContext.belowPieces`); the key and texts must be those of
         // walking the values, under any template's names, at the top level or below it, and
-        // when the key reaches its limit just before them.
+        // wherever the key reaches its limit: before the values, among them or after them.
         let templates = try Fixtures.templateSet()
         let kb = ContentLoader(contentDirectory: Fixtures.content).load().knowledgeBase
         let model = SiteModel(kb: kb, codes: .registry, base: try #require(BaseURL("/help/")), templates: templates)
@@ -273,34 +273,63 @@ import Testing
             ["phraseHTML": TextValue("<b>a</b>")] as [String: TextValue],
             ["name": TextValue("Exim"), "href": TextValue("../../providers/#exim\n")] as [String: TextValue],
             [:] as [String: TextValue],
-        ] + [3_200, 3_240, 3_260, 3_280, 3_300, 3_400].map { count in
-            // Ten key bytes each: past the key's limit by itself, or short of it until the frame.
-            Dictionary(uniqueKeysWithValues: (0..<count).map { (String(format: "key%05d", $0), TextValue("v")) }) as [String: TextValue]
+            // Past the key's limit by itself.
+            Dictionary(uniqueKeysWithValues: (0..<3_400).map { (String(format: "key%05d", $0), TextValue("v")) }) as [String: TextValue],
+        ]
+        /// One walk of `context` for a template named `template`.
+        func walk(_ context: LayeredContext, template: String, readNames: ReadNames?, isAtTopLevel: Bool)
+            -> (key: [UInt8], texts: [String], usable: Bool, topLevel: Bool) {
+            var walk = ShapeWalk(template: template, standIns: false, readNames: readNames)
+            walk.isAtTopLevel = isAtTopLevel
+            _ = walk.visit(context)
+            return (walk.key, walk.texts, walk.isUsable, walk.isAtTopLevel)
+        }
+        /// Expects the kept pieces' walk (twice: the first makes the piece, the second uses it)
+        /// to be the plain walk.
+        func expectSameWalks(_ item: any MustacheParent & Sendable, layout: EntryPage.Layout, template: String, readNames: ReadNames?,
+                             isAtTopLevel: Bool) -> Int {
+            let plain = walk(LayeredContext(top: item, below: layout.frame), template: template, readNames: readNames, isAtTopLevel: isAtTopLevel)
+            for _ in 0..<2 {
+                let kept = walk(LayeredContext(top: item, over: layout), template: template, readNames: readNames, isAtTopLevel: isAtTopLevel)
+                #expect(kept.key == plain.key && kept.texts == plain.texts && kept.usable == plain.usable && kept.topLevel == plain.topLevel,
+                        "template name of \(template.utf8.count) bytes")
+            }
+            return 2
         }
         var walks = 0
         for root in ["../", "../../"] {
-            let frame = model.frame(root: root)
-            let pieces = try #require(model.framePieces(root: root))
+            let layout = model.layout(root: root)
             for readNames in readNameSets {
                 for item in items {
                     for isAtTopLevel in [true, false] {
-                        func walk(_ context: LayeredContext) -> (key: [UInt8], texts: [String], usable: Bool, topLevel: Bool) {
-                            var walk = ShapeWalk(template: "partials/x", standIns: false, readNames: readNames)
-                            walk.isAtTopLevel = isAtTopLevel
-                            _ = walk.visit(context)
-                            return (walk.key, walk.texts, walk.isUsable, walk.isAtTopLevel)
-                        }
-                        let plain = walk(LayeredContext(top: item, below: frame))
-                        // Twice: the first walk makes the piece, the second uses it.
-                        for _ in 0..<2 {
-                            let kept = walk(LayeredContext(top: item, below: frame, belowPieces: pieces))
-                            #expect(kept.key == plain.key && kept.texts == plain.texts && kept.usable == plain.usable && kept.topLevel == plain.topLevel)
-                            walks += 1
-                        }
+                        walks += expectSameWalks(item, layout: layout, template: "partials/x", readNames: readNames, isAtTopLevel: isAtTopLevel)
                     }
                 }
             }
         }
-        #expect(walks > 100)
+        // The template's name starts the key: names of every length from well short of the
+        // limit to the limit make the key reach it at every byte of the walk, the window just
+        // before the page-wide values (under the limit, but not with their piece) included.
+        let layout = model.layout(root: "../../")
+        let item = items[1]
+        for length in (ShapeWalk.maximumKeyBytes - 700)...ShapeWalk.maximumKeyBytes {
+            for readNames in [nil, templates.shapes.readNames["partials/provider-link"] ?? nil] {
+                walks += expectSameWalks(item, layout: layout, template: String(repeating: "t", count: length), readNames: readNames, isAtTopLevel: false)
+            }
+        }
+        #expect(walks > 2_000)
+    }
+
+    @Test func objectsOpenedAtTheKeyLimitGiveUp() {
+        // `open(_:)` (a read list's object) gives up exactly as `object(names:)` does.
+        let list = ShapeWalk.ReadList(["a", "b"], readNames: nil, isAtTopLevel: false)
+        for length in [1, ShapeWalk.maximumKeyBytes - 2, ShapeWalk.maximumKeyBytes - 1, ShapeWalk.maximumKeyBytes] {
+            var opened = ShapeWalk(template: String(repeating: "t", count: length), standIns: false)
+            var named = opened
+            let didOpen = opened.open(list)
+            named.object(names: ["a", "b"]) { _, _ in }
+            #expect(didOpen == named.isUsable && opened.isUsable == named.isUsable, "template name of \(length) bytes")
+            #expect(didOpen == (length + 1 < ShapeWalk.maximumKeyBytes))
+        }
     }
 }
