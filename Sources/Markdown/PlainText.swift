@@ -119,8 +119,9 @@ struct PlainTextWriter {
     private mutating func codeBlock(_ node: OpaquePointer, indent: [UInt8]) {
         guard let literal = cmark_node_get_literal(node) else { return }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
-        // Lines split at lone line feeds (a CR LF is one character, which `TextRenderer`'s split
-        // keeps whole); a final line feed ends the last line instead of starting an empty one.
+        // Lines split at lone line feeds, as `TextRenderer`'s split by characters does (a CR LF
+        // is one character); cmark ends code lines with line feeds only, so that is a precaution.
+        // A final line feed ends the last line instead of starting an empty one.
         var end = text.count
         if end > 0, text[end - 1] == 0x0A, end < 2 || text[end - 2] != 0x0D { end -= 1 }
         let prefix = indent + [0x20, 0x20, 0x20, 0x20]
