@@ -126,26 +126,14 @@ struct PlainTextWriter {
         if end > 0, text[end - 1] == 0x0A, end < 2 || text[end - 2] != 0x0D { end -= 1 }
         let prefix = indent + [0x20, 0x20, 0x20, 0x20]
         bytes.append(contentsOf: prefix)
-        for index in 0..<end {
-            let byte = text[index]
-            bytes.append(byte)
-            if byte == 0x0A, index == 0 || text[index - 1] != 0x0D { bytes.append(contentsOf: prefix) }
-        }
+        appendIndentingLines(UnsafeBufferPointer(rebasing: text[0..<end]), indent: prefix)
     }
 
     /// `text` with `firstPrefix` (or `indent`) before its first line and `indent` before every
     /// other, lines ending at lone line feeds.
     private mutating func wrap(_ text: [UInt8], indent: [UInt8], firstPrefix: [UInt8]?) {
         bytes.append(contentsOf: firstPrefix ?? indent)
-        guard !indent.isEmpty else {
-            bytes.append(contentsOf: text)
-            return
-        }
-        for index in text.indices {
-            let byte = text[index]
-            bytes.append(byte)
-            if byte == 0x0A, index == 0 || text[index - 1] != 0x0D { bytes.append(contentsOf: indent) }
-        }
+        appendIndentingLines(text, indent: indent)
     }
 
     /// `wrap(_:indent:firstPrefix:)` of `node`'s inline text, written in place: the text is
@@ -157,10 +145,21 @@ struct PlainTextWriter {
         guard !indent.isEmpty, bytes[start...].contains(0x0A) else { return }
         let text = Array(bytes[start...])
         bytes.removeSubrange(start...)
+        appendIndentingLines(text, indent: indent)
+    }
+
+    /// Appends `text` with `indent` after each of its lone line feeds: where `TextRenderer`'s
+    /// split by characters ends a line (a CR LF is one character, which ends none).
+    private mutating func appendIndentingLines<Text: RandomAccessCollection>(_ text: Text, indent: [UInt8])
+    where Text.Element == UInt8, Text.Index == Int {
+        guard !indent.isEmpty else {
+            bytes.append(contentsOf: text)
+            return
+        }
         for index in text.indices {
             let byte = text[index]
             bytes.append(byte)
-            if byte == 0x0A, index == 0 || text[index - 1] != 0x0D { bytes.append(contentsOf: indent) }
+            if byte == 0x0A, index == text.startIndex || text[index - 1] != 0x0D { bytes.append(contentsOf: indent) }
         }
     }
 
