@@ -4,11 +4,15 @@ import Foundation
 /// Work spread over all cores with results in input order, so output never depends on which
 /// thread finished first. Used by the loader and by the site builder (hence `package`).
 package enum Parallel {
+    /// The cores this process may use, asked once: Foundation reads the cgroup CPU files on
+    /// every `activeProcessorCount`, which was some 150 file reads a build.
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// `items.map(transform)`, computed on all cores. `transform` must be safe to call from
     /// several threads at once (pure functions of their input are).
     package static func map<Input: Sendable, Output>(_ items: [Input], minimumBatch: Int = 16, _ transform: @Sendable (Input) -> Output) -> [Output] {
         let count = items.count
-        guard count > minimumBatch, ProcessInfo.processInfo.activeProcessorCount > 1 else { return items.map(transform) }
+        guard count > minimumBatch, cores > 1 else { return items.map(transform) }
         return [Output](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each index is claimed by exactly one iteration, so no two threads write one slot.
             nonisolated(unsafe) let slots = buffer
@@ -23,7 +27,6 @@ package enum Parallel {
     /// indices (so each thread touches memory close together).
     package static func forEachIndex(count: Int, minimumBatch: Int = 16, _ body: @Sendable (Int) -> Void) {
         guard count > 0 else { return }
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard count > minimumBatch, cores > 1 else {
             for index in 0..<count { body(index) }
             return
