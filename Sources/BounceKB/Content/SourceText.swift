@@ -134,38 +134,56 @@ enum ContentFileReader {
 
     /// The file's bytes, or a diagnostic saying why they cannot be used.
     static func readFile(path: String, display: String) -> Result<[UInt8], Diagnostic> {
-        switch kind(of: path) {
-        case .regular: break
-        case .directory:
-            return .failure(.error("expected a file but found a folder", file: display))
-        case .other:
-            return .failure(.error("not a regular file (a device, socket or pipe?); replace it with a plain text file", file: display))
-        case .missing(let reason):
-            return .failure(.error("cannot read file: \(reason); if it is a symbolic link, point it at an existing file", file: display))
-        }
-        let descriptor = open(path, O_RDONLY)
+        // Opened first and checked through the descriptor: one path look-up instead of two
+        // (`stat` then `open`). Without blocking, since opening a pipe for reading waits for a
+        // writer; nothing is read until the descriptor is known to be a regular file.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
+            let reason = errnoDescription()
+            // What cannot be found is reported as missing (a dangling link, say); what can but
+            // will not open, as a permission problem.
+            if case .missing(let missing) = kind(of: path) {
+                return .failure(.error("cannot read file: \(missing); if it is a symbolic link, point it at an existing file", file: display))
+            }
+            return .failure(.error("cannot read file: \(reason); check its permissions", file: display))
         }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        // Uninitialised: read(2) fills what is used; zeroing 64 KiB for every file is wasted work.
-        var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > maximumSize {
-                return .failure(.error(
-                    "file is larger than \(maximumSize / 1024) KiB; content files must be small text files, so split it or remove what does not belong",
-                    file: display))
-            }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
         }
-        return .success(bytes)
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .failure(.error("expected a file but found a folder", file: display))
+        default: return .failure(.error("not a regular file (a device, socket or pipe?); replace it with a plain text file", file: display))
+        }
+        guard Int(info.st_size) <= maximumSize else { return .failure(tooLarge(display)) }
+        // Read straight into the result, sized from the file with a byte to spare so that the
+        // end is usually seen without growing it; a file that grew meanwhile still reads whole.
+        var bytes: [UInt8] = []
+        var capacity = Int(info.st_size) + 1
+        while true {
+            var filled = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: capacity - filled))
+            while filled < capacity {
+                let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, capacity - filled) }
+                if count > 0 {
+                    filled += count
+                } else if count == 0 {
+                    bytes.removeLast(capacity - filled)
+                    return .success(bytes)
+                } else if errno != EINTR {
+                    return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
+                }
+            }
+            guard capacity <= maximumSize else { return .failure(tooLarge(display)) }
+            capacity = min(capacity * 2, maximumSize + 1)
+        }
+    }
+
+    private static func tooLarge(_ display: String) -> Diagnostic {
+        .error("file is larger than \(maximumSize / 1024) KiB; content files must be small text files, so split it or remove what does not belong",
+               file: display)
     }
 
     private static func errnoDescription() -> String {

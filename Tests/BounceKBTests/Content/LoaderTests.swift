@@ -147,6 +147,29 @@ struct LoaderTests {
         #expect(diagnostics.dropFirst().allSatisfy { $0.message.contains("nested too deeply") || $0.message.contains("larger than") })
     }
 
+    /// The reader sizes its buffer from the file: every size around that buffer's edges, the
+    /// old 64 KiB chunk and the limit reads whole, byte for byte, and one byte over is refused.
+    @Test func filesAreReadWholeAtEverySizeUpToTheLimit() throws {
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let limit = ContentFileReader.maximumSize
+        for size in [0, 1, 2, 4095, 4096, 4097, 65_535, 65_536, 65_537, 200_003, limit - 1, limit] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) }
+            try sandbox.write("sender/f\(size).md", bytes: bytes)
+            let path = sandbox.content.appendingPathComponent("sender/f\(size).md").path
+            #expect(try ContentFileReader.readFile(path: path, display: "f.md").get() == bytes, "size \(size)")
+        }
+        for size in [limit + 1, limit + 4096, 3 << 20] {
+            try sandbox.write("sender/g\(size).md", bytes: [UInt8](repeating: 0x61, count: size))
+            let path = sandbox.content.appendingPathComponent("sender/g\(size).md").path
+            guard case .failure(let diagnostic) = ContentFileReader.readFile(path: path, display: "g.md") else {
+                Issue.record("a file of \(size) bytes was read")
+                continue
+            }
+            #expect(diagnostic.message.hasPrefix("file is larger than 1024 KiB"))
+        }
+    }
+
     @Test func unreadableFilesAreReportedNotFatal() throws {
         let sandbox = try ContentSandbox()
         defer { sandbox.remove() }
