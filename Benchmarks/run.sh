@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `bouncekb build` and prints a table: synthetic corpora of 1,000, 10,000 and 100,000
 # entries (Benchmarks/generate-corpus.py) and the real content/, each built with the output on
-# tmpfs and on disk. Then runs the `bounce` and site-search benchmarks (Benchmarks/bounce/*.sh,
+# tmpfs and on disk; then what writing and removing the 10,000-entry site costs the file system
+# alone (Benchmarks/fs-floor.py), the floor under any build of it. Then runs the `bounce` and site-search benchmarks (Benchmarks/bounce/*.sh,
 # Benchmarks/search/*.sh) when they are present. docs/performance.md explains the figures.
 #
 # usage: Benchmarks/run.sh [--quick] [--no-extras]
@@ -106,6 +107,12 @@ for n in "${sizes[@]}"; do
     [ "$n" -ge 100000 ] && tmpfs_runs=3
     [ "$n" -ge 10000 ] && disk_runs=2
     measure "$n-tmpfs" "$corpora/corpus-$n" "$tmpfs_out/site-$n" "$tmpfs_runs"
+    if [ "$n" = 10000 ]; then
+        # The file system's own share of such a build: the same tree written and removed.
+        "$bouncekb" build --content "$corpora/corpus-$n" --templates "$root/templates" --output "$tmpfs_out/site-$n" --quiet
+        python3 Benchmarks/fs-floor.py "$tmpfs_out/site-$n" > "$work/fs-floor.txt"
+        rm -rf "$tmpfs_out/site-$n"
+    fi
     measure "$n-disk" "$corpora/corpus-$n" "$disk_out/site-$n" "$disk_runs"
     [ "$n" -lt 100000 ] || rm -rf "$corpora/corpus-$n"
 done
@@ -137,6 +144,10 @@ if "100000-tmpfs" in by:
     rss = int(by["100000-tmpfs"][6]) / 1024
     print(f"target 100,000 entries under 1 GiB peak memory: {rss:.0f} MiB -> {'met' if rss < 1024 else 'NOT met'}")
 PY
+if [ -s "$work/fs-floor.txt" ]; then
+    echo
+    cat "$work/fs-floor.txt"
+fi
 
 if [ "$extras" = 1 ]; then
     for script in Benchmarks/bounce/*.sh; do
