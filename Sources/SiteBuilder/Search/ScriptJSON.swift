@@ -77,9 +77,21 @@ enum ScriptJSON {
         return result + "\""
     }
 
-    /// Appends `number(value)` to `bytes` (a number's text is short enough to need no allocation).
+    /// Appends `number(value)` to `bytes`, digit by digit (the index writes some thirty numbers
+    /// per entry; making each a string first cost several times more).
     static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: number(value).utf8)
+        // Negative numbers never occur in the index; `String` spells them (and `Int.min`) right.
+        guard value >= 0 else {
+            bytes.append(contentsOf: number(value).utf8)
+            return
+        }
+        // Most significant digit first, so nothing is written twice or reversed.
+        var unit = 1
+        while unit <= value / 10 { unit *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / unit % 10))
+            unit /= 10
+        } while unit > 0
     }
 
     /// A number that reads back as exactly the same Double (Swift prints the shortest such form).

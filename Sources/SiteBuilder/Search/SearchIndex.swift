@@ -153,10 +153,18 @@ public enum SearchIndex {
         var wordID = termID
         for word in extraWords { wordID[word] = wordID.count }
 
-        var phrasesByEntry = Array(repeating: [String](), count: index.entries.count)
+        var phrasesByEntry = Array(repeating: [[UInt8]](), count: index.entries.count)
         let frozenTermID = termID
-        let phraseJSON = Parallel.map(index.phrases, minimumBatch: 256) { phrase in
-            ScriptJSON.array(phrase.tokens.map { ScriptJSON.number(frozenTermID[$0] ?? 0) })
+        // Each phrase's term numbers written straight into its bytes, as `ScriptJSON.array` of
+        // `ScriptJSON.number`s would read (a string per number, then one joined).
+        let phraseJSON = Parallel.map(index.phrases, minimumBatch: 256) { phrase -> [UInt8] in
+            var bytes: [UInt8] = [UInt8(ascii: "[")]
+            for (position, token) in phrase.tokens.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                ScriptJSON.appendNumber(frozenTermID[token] ?? 0, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+            return bytes
         }
         for (phrase, json) in zip(index.phrases, phraseJSON) where phrase.entry < phrasesByEntry.count {
             phrasesByEntry[phrase.entry].append(json)
@@ -202,7 +210,7 @@ public enum SearchIndex {
             line.append(UInt8(ascii: "["))
             for (index, phrase) in frozenPhrases[position].enumerated() {
                 if index > 0 { line.append(comma) }
-                line.append(contentsOf: phrase.utf8)
+                line.append(contentsOf: phrase)
             }
             line.append(UInt8(ascii: "]"))
             for tokens in [words.title, words.summary] {
