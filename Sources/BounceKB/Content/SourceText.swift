@@ -134,18 +134,21 @@ enum ContentFileReader {
 
     /// The file's bytes, or a diagnostic saying why they cannot be used.
     static func readFile(path: String, display: String) -> Result<[UInt8], Diagnostic> {
-        // Opened first and checked through the descriptor: one path look-up instead of two
-        // (`stat` then `open`). Without blocking, since opening a pipe for reading waits for a
-        // writer; nothing is read until the descriptor is known to be a regular file.
+        // Opened first and checked through the descriptor: for an entry file (whose kind the
+        // listing gave) one path look-up instead of two. Without blocking, since opening a pipe
+        // for reading waits for a writer; nothing is read unless it is a regular file.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = errnoDescription()
-            // What cannot be found is reported as missing (a dangling link, say); what can but
-            // will not open, as a permission problem.
-            if case .missing(let missing) = kind(of: path) {
-                return .failure(.error("cannot read file: \(missing); if it is a symbolic link, point it at an existing file", file: display))
+            // Why it would not open, told the way a `stat` first told it: a folder, a socket or a
+            // missing target keep their own messages; only a file that exists is a permission
+            // problem.
+            switch kind(of: path) {
+            case .missing(let missing): return .failure(missingFile(missing, display))
+            case .directory: return .failure(folderInstead(display))
+            case .other: return .failure(notRegular(display))
+            case .regular: return .failure(.error("cannot read file: \(reason); check its permissions", file: display))
             }
-            return .failure(.error("cannot read file: \(reason); check its permissions", file: display))
         }
         defer { close(descriptor) }
         var info = stat()
@@ -154,14 +157,20 @@ enum ContentFileReader {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: return .failure(.error("expected a file but found a folder", file: display))
-        default: return .failure(.error("not a regular file (a device, socket or pipe?); replace it with a plain text file", file: display))
+        case S_IFDIR: return .failure(folderInstead(display))
+        default: return .failure(notRegular(display))
         }
         guard Int(info.st_size) <= maximumSize else { return .failure(tooLarge(display)) }
-        // Read straight into the result, sized from the file with a byte to spare so that the
-        // end is usually seen without growing it; a file that grew meanwhile still reads whole.
+        return readAll(descriptor, sizeHint: Int(info.st_size), display: display)
+    }
+
+    /// Everything `descriptor` gives until its end, read into a buffer sized from `sizeHint` with a
+    /// byte to spare, so that the end of a file whose size is known is seen without growing it.
+    /// A wrong hint (a file that grew, or a `/proc` file that says 0) still reads whole, up to
+    /// `maximumSize`.
+    static func readAll(_ descriptor: Int32, sizeHint: Int, display: String) -> Result<[UInt8], Diagnostic> {
         var bytes: [UInt8] = []
-        var capacity = Int(info.st_size) + 1
+        var capacity = min(max(sizeHint, 0), maximumSize) + 1
         while true {
             var filled = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: capacity - filled))
@@ -179,6 +188,18 @@ enum ContentFileReader {
             guard capacity <= maximumSize else { return .failure(tooLarge(display)) }
             capacity = min(capacity * 2, maximumSize + 1)
         }
+    }
+
+    private static func missingFile(_ reason: String, _ display: String) -> Diagnostic {
+        .error("cannot read file: \(reason); if it is a symbolic link, point it at an existing file", file: display)
+    }
+
+    private static func folderInstead(_ display: String) -> Diagnostic {
+        .error("expected a file but found a folder", file: display)
+    }
+
+    private static func notRegular(_ display: String) -> Diagnostic {
+        .error("not a regular file (a device, socket or pipe?); replace it with a plain text file", file: display)
     }
 
     private static func tooLarge(_ display: String) -> Diagnostic {

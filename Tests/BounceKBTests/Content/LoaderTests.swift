@@ -170,6 +170,79 @@ struct LoaderTests {
         }
     }
 
+    /// `readAll` keeps what it has read when its buffer grows and reads on after short reads:
+    /// a pipe hands the bytes over in pieces, and hints below, at and above the real size give
+    /// every byte. A wrong hint never lets a file past the limit.
+    @Test func readAllReadsEveryByteWhateverTheHint() throws {
+        let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+        for hint in [0, 1, 4096, 65_536, 299_999, 300_001, 1 << 20] {
+            var ends: [Int32] = [0, 0]
+            try #require(pipe(&ends) == 0)
+            let writing = DispatchGroup()
+            let writeEnd = ends[1]
+            DispatchQueue.global().async(group: writing) {
+                var offset = 0
+                while offset < bytes.count {
+                    let count = min(7_919, bytes.count - offset)
+                    let written = bytes[offset..<(offset + count)].withUnsafeBytes { write(writeEnd, $0.baseAddress, count) }
+                    guard written > 0 else { break }
+                    offset += written
+                }
+                close(writeEnd)
+            }
+            let result = ContentFileReader.readAll(ends[0], sizeHint: hint, display: "pipe")
+            // Whatever a broken reader left in the pipe is read away, so the writer never waits.
+            var rest = [UInt8](repeating: 0, count: 65_536)
+            while rest.withUnsafeMutableBytes({ read(ends[0], $0.baseAddress, $0.count) }) > 0 {}
+            writing.wait()
+            close(ends[0])
+            #expect(try result.get() == bytes, "hint \(hint)")
+        }
+        let sandbox = try ContentSandbox()
+        defer { sandbox.remove() }
+        let limit = ContentFileReader.maximumSize
+        for size in [limit, limit + 1] {
+            try sandbox.write("sender/h\(size).md", bytes: [UInt8](repeating: 0x62, count: size))
+            let descriptor = open(sandbox.content.appendingPathComponent("sender/h\(size).md").path, O_RDONLY)
+            try #require(descriptor >= 0)
+            defer { close(descriptor) }
+            let result = ContentFileReader.readAll(descriptor, sizeHint: 0, display: "h.md")
+            if size == limit {
+                #expect(try result.get().count == limit)
+            } else if case .failure(let diagnostic) = result {
+                #expect(diagnostic.message.hasPrefix("file is larger than 1024 KiB"))
+            } else {
+                Issue.record("a file of \(size) bytes was read with a hint of 0")
+            }
+        }
+    }
+
+    /// What will not open keeps the message its kind had: a socket named like an entry is not a
+    /// regular file, not a permission problem.
+    @Test func aSocketIsNotARegularFile() throws {
+        var template = Array("/tmp/bk-sock-XXXXXX".utf8CString)
+        let folder = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/x.md"
+        let socketDescriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socketDescriptor >= 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(path.utf8CString)
+        try #require(pathBytes.count <= MemoryLayout.size(ofValue: address.sun_path))
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in pathBytes.withUnsafeBytes { raw.copyMemory(from: $0) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        guard case .failure(let diagnostic) = ContentFileReader.readFile(path: path, display: "x.md") else {
+            Issue.record("a socket was read")
+            return
+        }
+        #expect(diagnostic.message == "not a regular file (a device, socket or pipe?); replace it with a plain text file")
+    }
+
     @Test func unreadableFilesAreReportedNotFatal() throws {
         let sandbox = try ContentSandbox()
         defer { sandbox.remove() }
