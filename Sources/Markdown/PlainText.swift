@@ -52,20 +52,7 @@ struct PlainTextWriter {
             bytes.append(contentsOf: indent)
             bytes.append(contentsOf: [0x2D, 0x2D, 0x2D])
         case CMARK_NODE_BLOCK_QUOTE:
-            let inner = indent + [0x3E, 0x20]
-            let separator = [0x0A] + indent + [0x3E, 0x0A]
-            var wroteBlock = false
-            var child = cmark_node_first_child(node)
-            while let current = child {
-                let mark = bytes.count
-                if wroteBlock { bytes.append(contentsOf: separator) }
-                if block(current, indent: inner, firstPrefix: nil, depth: depth + 1) {
-                    wroteBlock = true
-                } else {
-                    bytes.removeSubrange(mark...)
-                }
-                child = cmark_node_next(current)
-            }
+            childBlocks(of: node, separator: [0x0A] + indent + [0x3E, 0x0A], indent: indent + [0x3E, 0x20], firstPrefix: nil, depth: depth + 1)
         case CMARK_NODE_LIST:
             list(node, indent: indent, depth: depth)
         case CMARK_NODE_HTML_BLOCK:
@@ -90,22 +77,8 @@ struct PlainTextWriter {
             let marker = ordered ? Array("\(number). ".utf8) : Self.bulletMarker
             number += 1
             if inner.count != indent.count + marker.count { inner = indent + [UInt8](repeating: 0x20, count: marker.count) }
-            var wroteBlock = false
-            var firstChild = true
-            var child = cmark_node_first_child(current)
-            while let block = child {
-                let mark = bytes.count
-                if wroteBlock { bytes.append(0x0A) }
-                // The marker goes on the item's first block, even when that block is not written.
-                if self.block(block, indent: inner, firstPrefix: firstChild ? indent + marker : nil, depth: depth + 1) {
-                    wroteBlock = true
-                } else {
-                    bytes.removeSubrange(mark...)
-                }
-                firstChild = false
-                child = cmark_node_next(block)
-            }
-            if !wroteBlock {
+            // The marker goes on the item's first block, even when that block is not written.
+            if !childBlocks(of: current, separator: [0x0A], indent: inner, firstPrefix: indent + marker, depth: depth + 1) {
                 // The marker without its trailing space.
                 bytes.append(contentsOf: indent)
                 bytes.append(contentsOf: marker.dropLast())
@@ -115,6 +88,28 @@ struct PlainTextWriter {
     }
 
     private static let bulletMarker: [UInt8] = [0x2D, 0x20]
+
+    /// Writes the blocks inside `node` (a quote's or a list item's), `separator` between two
+    /// written ones, `firstPrefix` (when given) on the first; false when none was written (an
+    /// HTML block is not, and takes no separator).
+    @discardableResult
+    private mutating func childBlocks(of node: OpaquePointer, separator: [UInt8], indent: [UInt8], firstPrefix: [UInt8]?, depth: Int) -> Bool {
+        var wroteBlock = false
+        var prefix = firstPrefix
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let mark = bytes.count
+            if wroteBlock { bytes.append(contentsOf: separator) }
+            if block(current, indent: indent, firstPrefix: prefix, depth: depth) {
+                wroteBlock = true
+            } else {
+                bytes.removeSubrange(mark...)
+            }
+            prefix = nil
+            child = cmark_node_next(current)
+        }
+        return wroteBlock
+    }
 
     private mutating func codeBlock(_ node: OpaquePointer, indent: [UInt8]) {
         guard let literal = cmark_node_get_literal(node) else { return }
