@@ -147,13 +147,13 @@ enum ContentFileReader {
             case .missing(let missing): return .failure(missingFile(missing, display))
             case .directory: return .failure(folderInstead(display))
             case .other: return .failure(notRegular(display))
-            case .regular: return .failure(.error("cannot read file: \(reason); check its permissions", file: display))
+            case .regular: return .failure(unreadable(reason, display))
             }
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
+            return .failure(unreadable(errnoDescription(), display))
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
@@ -182,12 +182,16 @@ enum ContentFileReader {
                     bytes.removeLast(capacity - filled)
                     return .success(bytes)
                 } else if errno != EINTR {
-                    return .failure(.error("cannot read file: \(errnoDescription()); check its permissions", file: display))
+                    return .failure(unreadable(errnoDescription(), display))
                 }
             }
             guard capacity <= maximumSize else { return .failure(tooLarge(display)) }
             capacity = min(capacity * 2, maximumSize + 1)
         }
+    }
+
+    private static func unreadable(_ reason: String, _ display: String) -> Diagnostic {
+        .error("cannot read file: \(reason); check its permissions", file: display)
     }
 
     private static func missingFile(_ reason: String, _ display: String) -> Diagnostic {
